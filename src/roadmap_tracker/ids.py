@@ -1,0 +1,28 @@
+"""Stable ids derived from titles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_SLUG = 48
+_ASCII_RUN = re.compile(r"[^a-z0-9]+")
+_WORD_RUN = re.compile(r"[^\w]+")
+# Typed references like `3` or `3.p2`; an explicit id of that shape could never be reached.
+POSITIONAL = re.compile(r"^\d+(\.[a-z]\d+)?$")
+
+
+def slugify(text: str) -> str:
+    """`Let's Build GPT from Scratch` -> `let-s-build-gpt-from-scratch`.
+
+    Titles with no ASCII letters (a Chinese heading, say) keep their own word
+    characters, so they still get a readable id.
+    """
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    slug = _ASCII_RUN.sub("-", folded).strip("-")
+    if not re.search(r"[a-z]", slug):
+        slug = _WORD_RUN.sub("-", text.lower()).strip("-_") or slug
+    if len(slug) > MAX_SLUG:
+        cut = slug[:MAX_SLUG]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return slug or "item"

@@ -1,0 +1,120 @@
+"""Numbered, append-only schema migrations.
+
+Each migration is a function over a ``sqlite3`` connection, applied in its own
+transaction together with its row in ``_migrations``; ``PRAGMA user_version``
+mirrors the count so opening a store checks one number. Never edit a shipped
+migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from typing import Callable
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
+
+
+def migration(fn: Callable[[sqlite3.Connection], None]):
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def _run(db: sqlite3.Connection, *statements: str) -> None:
+    # executescript() would commit behind our back; run statements one by one.
+    for statement in statements:
+        db.execute(statement)
+
+
+@migration
+def m001_initial(db: sqlite3.Connection) -> None:
+    _run(
+        db,
+        """CREATE TABLE _migrations (
+            name VARCHAR NOT NULL PRIMARY KEY,
+            applied_at VARCHAR NOT NULL)""",
+        """CREATE TABLE roadmap (
+            id INTEGER NOT NULL PRIMARY KEY,
+            title VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            source_size INTEGER NOT NULL,
+            source_mtime_ns INTEGER NOT NULL,
+            source_hash VARCHAR NOT NULL,
+            started VARCHAR,
+            week_starts VARCHAR NOT NULL,
+            notes_dir VARCHAR NOT NULL,
+            synced_at VARCHAR NOT NULL)""",
+        """CREATE TABLE item (
+            id INTEGER NOT NULL PRIMARY KEY,
+            roadmap_id INTEGER NOT NULL REFERENCES roadmap (id),
+            key VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            parent_id INTEGER REFERENCES item (id),
+            step_id INTEGER REFERENCES item (id),
+            position INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            title VARCHAR NOT NULL,
+            url VARCHAR,
+            body VARCHAR,
+            extra VARCHAR,
+            created_at VARCHAR NOT NULL,
+            archived_at VARCHAR,
+            UNIQUE (roadmap_id, key))""",
+        "CREATE INDEX ix_item_step ON item (step_id)",
+        """CREATE TABLE event (
+            id INTEGER NOT NULL PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES item (id),
+            state VARCHAR NOT NULL,
+            day VARCHAR NOT NULL,
+            recorded_at VARCHAR NOT NULL,
+            note VARCHAR,
+            auto BOOLEAN NOT NULL)""",
+        "CREATE INDEX ix_event_item ON event (item_id, id)",
+    )
+
+
+def pending(version: int) -> list[Callable[[sqlite3.Connection], None]]:
+    return MIGRATIONS[version:]
+
+
+def apply(db: sqlite3.Connection, fn: Callable[[sqlite3.Connection], None], number: int) -> None:
+    """Apply one migration atomically; the caller holds no transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have migrated while we waited for the lock.
+        if db.execute("PRAGMA user_version").fetchone()[0] >= number:
+            db.execute("ROLLBACK")
+            return
+        fn(db)
+        db.execute(
+            "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+            (fn.__name__, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        )
+        db.execute(f"PRAGMA user_version = {number}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+@migration
+def m002_links(db: sqlite3.Connection) -> None:
+    _run(
+        db,
+        """CREATE TABLE link (
+            id INTEGER NOT NULL PRIMARY KEY,
+            item_id INTEGER REFERENCES item (id),
+            target VARCHAR NOT NULL,
+            is_path BOOLEAN NOT NULL,
+            kind VARCHAR NOT NULL,
+            title VARCHAR,
+            note VARCHAR,
+            added_at VARCHAR NOT NULL,
+            checked_at VARCHAR,
+            check_status INTEGER,
+            check_final_url VARCHAR,
+            check_redirects INTEGER,
+            check_elapsed FLOAT,
+            check_error VARCHAR)""",
+        "CREATE INDEX ix_link_item ON link (item_id)",
+    )
