@@ -104,19 +104,29 @@ class Roadmap(_Model):
         return value
 
 
+def read_source(path: Path) -> bytes:
+    """The file's bytes, refusing one too large to be a roadmap before reading it."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise RoadmapFileError(str(path), None, None, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise RoadmapFileError(str(path), None, None, f"cannot read: {exc.strerror}") from exc
+
+
+def decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RoadmapFileError(str(path), None, None, f"not UTF-8 text (byte {exc.start})") from exc
+
+
 def load_roadmap(path: Path, text: str | None = None) -> Roadmap:
     """Read and validate a roadmap file; every problem names its line."""
     source = str(path)
     if text is None:
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise RoadmapFileError(source, None, None, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise RoadmapFileError(source, None, None, f"not UTF-8 text (byte {exc.start})") from exc
-        except OSError as exc:
-            raise RoadmapFileError(source, None, None, f"cannot read: {exc.strerror}") from exc
+        text = decode(read_source(path), path)
     located = load_yaml(text, source)
     if not isinstance(located.data, dict):
         raise RoadmapFileError(source, 1, 1, "expected a mapping with version, title and steps")
@@ -129,7 +139,9 @@ def load_roadmap(path: Path, text: str | None = None) -> Roadmap:
 
 
 def _located_error(exc: ValidationError, located: Located, source: str) -> RoadmapFileError:
-    err = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    # A misspelt key also makes the real one "missing"; the unknown key, with its suggestion, helps more.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     # pydantic puts validator names ("function-after[...]") into the location; drop them.
     loc = tuple(part for part in err["loc"] if isinstance(part, int) or "[" not in str(part))
     line, col = located.where(loc) or (None, None)
@@ -148,7 +160,7 @@ def _located_error(exc: ValidationError, located: Located, source: str) -> Roadm
         msg = err["msg"]
         msg = msg.removeprefix("Value error, ")
         if kind in ("string_too_short",) and loc and loc[-1] == "title":
-            msg = "title must not be empty"
+            msg = "must not be empty"
         problem = f"{field}: {msg}"
     return RoadmapFileError(source, line, col, problem)
 

@@ -46,6 +46,8 @@ def needs_sync(db: sqlite3.Connection, ws: Workspace) -> bool:
         return True
     if row["source_size"] == st.st_size and row["source_mtime_ns"] == st.st_mtime_ns:
         return False
+    if st.st_size != row["source_size"]:
+        return True
     digest = hashlib.sha256(ws.roadmap_file.read_bytes()).hexdigest()
     if digest == row["source_hash"]:
         with transaction(db):
@@ -59,16 +61,12 @@ def sync(db: sqlite3.Connection, ws: Workspace, *, force: bool = False) -> SyncR
     """Sync if roadmap.yaml changed (or always with ``force``); None when nothing was read."""
     if not force and not needs_sync(db, ws):
         return None
-    from .schema import load_roadmap
     from .outline import flatten
+    from .schema import decode, load_roadmap, read_source
 
-    data = ws.roadmap_file.read_bytes()
     st = ws.roadmap_file.stat()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None  # load_roadmap re-reads and reports the byte
-    roadmap = load_roadmap(ws.roadmap_file, text)
+    data = read_source(ws.roadmap_file)
+    roadmap = load_roadmap(ws.roadmap_file, decode(data, ws.roadmap_file))
     rows = list(flatten(roadmap))
     with transaction(db, ws.db_path):
         report = _apply(db, rows)

@@ -1,0 +1,75 @@
+"""Shared fixtures. Every test runs in its own directory, away from the real home."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from roadmap_tracker.cli import app
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("ROADMAP_HOME", "ROADMAP_DB", "ROADMAP_DEBUG", "VISUAL", "EDITOR", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.chdir(tmp_path)
+
+
+class Runner:
+    """Invoke `roadmap` in-process and read the store it left behind."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.cli = CliRunner()
+
+    def __call__(self, *args: str, code: int = 0, input: str | None = None):
+        result = self.cli.invoke(app, ["--workspace", str(self.root), *args], input=input)
+        assert result.exit_code == code, (
+            f"roadmap {' '.join(args)} exited {result.exit_code}, wanted {code}\n"
+            f"stdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+        )
+        return result
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / ".roadmap" / "roadmap.db"
+
+    def query(self, sql: str, *params) -> list[tuple]:
+        db = sqlite3.connect(self.db_path)
+        try:
+            return db.execute(sql, params).fetchall()
+        finally:
+            db.close()
+
+    def dump(self) -> list[str]:
+        """The whole store as SQL text, to compare before and after."""
+        db = sqlite3.connect(self.db_path)
+        try:
+            return list(db.iterdump())
+        finally:
+            db.close()
+
+    def states(self) -> dict[str, str]:
+        """Current state of every item that has events, by key."""
+        rows = self.query(
+            """SELECT i.key, e.state FROM item i JOIN event e ON e.id =
+               (SELECT MAX(id) FROM event WHERE item_id = i.id)""")
+        return dict(rows)
+
+
+@pytest.fixture
+def roadmap(tmp_path) -> Runner:
+    """A fresh workspace made from the bundled roadmap, started on Monday 2 November 2026."""
+    runner = Runner(tmp_path / "ws")
+    result = CliRunner().invoke(app, ["init", str(runner.root), "--start", "2026-11-02"])
+    assert result.exit_code == 0, result.stderr
+    return runner
