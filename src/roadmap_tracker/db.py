@@ -18,7 +18,13 @@ from .errors import StoreError
 BUSY_TIMEOUT_MS = 10_000
 
 
-def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+class Store(sqlite3.Connection):
+    """A connection that knows which file it is, for messages."""
+
+    path: Path
+
+
+def connect(path: Path, *, create: bool = True) -> Store:
     """Open (creating and migrating as needed) the store at ``path``."""
     if not path.exists():
         if not create:
@@ -30,7 +36,8 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     try:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer
         # takes the lock before reading what it will change.
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=Store)
+        db.path = path
         db.row_factory = sqlite3.Row
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
@@ -86,8 +93,9 @@ def _store_error(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
 
 
 @contextmanager
-def transaction(db: sqlite3.Connection, path: Path | None = None) -> Iterator[sqlite3.Connection]:
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction, taken before reading what it changes."""
+    path = getattr(db, "path", None)
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.DatabaseError as exc:

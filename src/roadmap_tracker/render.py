@@ -14,7 +14,7 @@ from .queries import HistoryEvent, ShownItem, Status, StepStatus
 
 BAR_WIDTH = 20
 BOX = {"done": "[x]", "todo": "[ ]", "in_progress": "[~]", "skipped": "[-]"}
-MARK = {"done": "✓", "in_progress": "▶", "skipped": "–", "todo": " "}
+MARK = {"done": "✓", "in_progress": "~", "skipped": "–", "todo": " "}  # ▶ marks the current step
 STYLE = {"done": "green", "in_progress": "yellow", "skipped": "dim", "todo": ""}
 KIND_HEADINGS = {"resource": "Resources", "project": "Mini projects", "question": "Reflection questions"}
 
@@ -29,7 +29,11 @@ def status_view(s: Status, width: int = 80) -> Group:
     head = Text.assemble((s.title, "bold"), f"  {s.percent:.0f}% done ({s.done}/{s.total})")
     if s.skipped:
         head.append(f", {s.skipped} skipped", "dim")
-    parts: list = [head, Text()]
+    parts: list = [head]
+    current = next((st for st in s.steps if st.number == s.current), None)
+    if current:
+        parts.append(Text.assemble("Current step: ", (f"{current.number}. {current.title}", "bold")))
+    parts.append(Text())
     number_width = len(str(len(s.steps)))
     labels = [_label(step) for step in s.steps]
     extras = [_extra(step) for step in s.steps]
@@ -106,7 +110,7 @@ def step_view(step: StepStatus, objective: str | None, items: list[ShownItem], a
             grid = Table.grid(padding=(0, 1))
             grid.add_column(no_wrap=True)
             grid.add_column(no_wrap=True)
-            grid.add_column()
+            grid.add_column(overflow="fold")  # a long URL folds, so it can still be copied whole
             parts += [Text(), Text(KIND_HEADINGS[kind], "bold"), grid]
         indent = "  " * (item.depth + 1)
         if item.kind == "question":

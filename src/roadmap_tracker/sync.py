@@ -68,7 +68,7 @@ def sync(db: sqlite3.Connection, ws: Workspace, *, force: bool = False) -> SyncR
     data = read_source(ws.roadmap_file)
     roadmap = load_roadmap(ws.roadmap_file, decode(data, ws.roadmap_file))
     rows = list(flatten(roadmap))
-    with transaction(db, ws.db_path):
+    with transaction(db):
         report = _apply(db, rows)
         header = (roadmap.title, ws.relative(ws.roadmap_file), st.st_size, st.st_mtime_ns,
                   hashlib.sha256(data).hexdigest(), roadmap.started.isoformat() if roadmap.started else None,
@@ -92,10 +92,10 @@ def _apply(db: sqlite3.Connection, rows: list) -> SyncReport:
     db.execute("INSERT OR IGNORE INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash, "
                "week_starts, notes_dir, synced_at) VALUES (1, '', '', 0, 0, '', 'monday', 'notes', '')")
     stored = {r["key"]: dict(r) for r in db.execute(
-        "SELECT i.*, p.key AS parent_key FROM item i LEFT JOIN item p ON p.id = i.parent_id WHERE i.roadmap_id = 1")}
+        "SELECT i.*, p.key AS parent_key FROM item i LEFT JOIN item p ON p.id = i.parent_id "
+        "WHERE i.roadmap_id = 1 ORDER BY i.seq")}
     wanted = {row.key: row for row in rows}
-    active = {k for k, r in stored.items() if r["archived_at"] is None}
-    gone = [k for k in active if k not in wanted]
+    gone = [k for k, r in stored.items() if r["archived_at"] is None and k not in wanted]
     new = [row for row in rows if row.key not in stored or stored[row.key]["archived_at"] is not None]
     renamed: set[str] = set()
     for old_key, row in _match_renames(stored, gone, new):

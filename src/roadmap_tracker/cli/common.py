@@ -60,6 +60,14 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def show(renderable) -> None:
+    """Print a Rich renderable on stdout without the padding Rich leaves at line ends."""
+    out = console()
+    with out.capture() as captured:
+        out.print(renderable)
+    sys.stdout.write("\n".join(line.rstrip(" ") for line in captured.get().split("\n")))
+
+
 def console():
     """A Rich console on stdout; Rich honours NO_COLOR and plain pipes by itself."""
     from rich.console import Console

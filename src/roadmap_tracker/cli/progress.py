@@ -90,9 +90,9 @@ def show(
         emit_json({"step": asdict(info), "objective": item.body, "items": [asdict(i) for i in items], "answers": answers})
         return
     from ..render import step_view
-    from .common import console
+    from .common import show as print_view
 
-    console().print(step_view(info, item.body, items, answers))
+    print_view(step_view(info, item.body, items, answers))
 
 
 def _answers(db, step_id: int) -> dict[str, list]:
@@ -171,9 +171,9 @@ def history(
         message("No progress recorded yet. Tick something off with `roadmap check 1.r1`.")
         return
     from ..render import history_view
-    from .common import console
+    from .common import show as print_view
 
-    console().print(history_view(events))
+    print_view(history_view(events))
 
 
 @app.command()

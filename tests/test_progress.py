@@ -1,0 +1,217 @@
+"""Ticking things off: states, steps that follow their items, references, history."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def status(ws) -> dict:
+    return json.loads(ws("status", "--json").stdout)
+
+
+def test_check_records_an_event_with_date_and_note(roadmap):
+    result = roadmap("check", "1.r2", "--date", "2026-11-05", "--note", "chapters 1-3")
+    assert result.stderr == "1.r2 Mathematics for Machine Learning (Book): to do → done\n"
+    assert result.stdout == ""
+    assert roadmap.query(
+        "SELECT i.key, e.state, e.day, e.note, e.auto FROM event e JOIN item i ON i.id = e.item_id") == [
+        ("math/mathematics-for-machine-learning-book", "done", "2026-11-05", "chapters 1-3", 0)]
+
+
+def test_checking_again_changes_nothing(roadmap):
+    roadmap("check", "1.r1")
+    result = roadmap("check", "1.r1")
+    assert result.stderr == "1.r1 Probability & Statistics for Machine Learning was already done.\n"
+    assert roadmap.query("SELECT COUNT(*) FROM event") == [(1,)]
+
+
+def test_the_four_states(roadmap):
+    roadmap("check", "2.r1")
+    roadmap("start", "2.p1")
+    roadmap("skip", "2.p2")
+    assert roadmap.states() == {"nn-intro/what-is-a-neural-network-3blue1brown": "done",
+                                "nn-intro/code-a-two-layer-network-in-plain-numpy-without": "in_progress",
+                                "nn-intro/train-that-network-on-a-toy-problem-such-as-xor": "skipped"}
+    roadmap("uncheck", "2.r1")
+    assert roadmap.states()["nn-intro/what-is-a-neural-network-3blue1brown"] == "todo"
+    step = status(roadmap)["steps"][1]
+    assert (step["state"], step["done"], step["total"], step["skipped"], step["started"]) == ("in_progress", 0, 3, 1, 1)
+
+
+def test_skipped_items_leave_the_denominator_and_never_count_as_done(roadmap):
+    roadmap("skip", "1.r1", "1.r2")
+    data = status(roadmap)
+    assert (data["done"], data["total"], data["skipped"], data["percent"]) == (0, 38, 2, 0.0)
+    roadmap("check", "1.r3")
+    data = status(roadmap)
+    assert (data["done"], data["total"], data["percent"]) == (1, 38, 2.6)
+    assert "█" in roadmap("status").stdout.splitlines()[3]
+    assert "1/5  2 skipped" in roadmap("status").stdout
+
+
+def test_checking_every_item_marks_the_step_done_and_unchecking_reopens_it(roadmap):
+    result = roadmap("check", "2.r1", "2.p1", "2.p2", "--date", "2026-11-10")
+    assert result.stderr.splitlines()[-1] == "Step 2 Introduction to Neural Networks is now done: all its items are done."
+    assert roadmap.states()["nn-intro"] == "done"
+    assert roadmap.query("SELECT day, note, auto FROM event e JOIN item i ON i.id = e.item_id WHERE i.key = 'nn-intro'") == [
+        ("2026-11-10", "all items done", 1)]
+    result = roadmap("uncheck", "2.p2")
+    assert result.stderr.splitlines()[-1] == "Step 2 Introduction to Neural Networks is now in progress."
+    assert roadmap.states()["nn-intro"] == "in_progress"
+
+
+def test_skipped_items_do_not_block_a_step(roadmap):
+    roadmap("skip", "2.p2")
+    roadmap("check", "2.r1", "2.p1")
+    assert roadmap.states()["nn-intro"] == "done"
+
+
+def test_a_step_of_only_skipped_items_is_not_done(roadmap):
+    roadmap("skip", "2.r1", "2.p1", "2.p2")
+    assert "nn-intro" not in roadmap.states()
+
+
+def test_a_step_checked_directly_counts_whole(roadmap):
+    roadmap("check", "1")
+    data = status(roadmap)
+    assert data["steps"][0]["state"] == "done"
+    assert data["done"] == 7
+    assert "marked done" in roadmap("status").stdout
+    # Unchecking an item of a step the learner closed by hand leaves the step closed.
+    roadmap("check", "1.r1")
+    roadmap("uncheck", "1.r1")
+    assert roadmap.states()["math"] == "done"
+
+
+def test_a_skipped_step_leaves_the_count(roadmap):
+    roadmap("skip", "8")
+    data = status(roadmap)
+    assert (data["total"], data["skipped"]) == (34, 6)
+    assert "step skipped" in roadmap("status").stdout
+
+
+@pytest.mark.parametrize("ref, key", [
+    ("3", "nn-build"),
+    ("3.p2", "nn-build/rebuild-selected-pieces-of-nanogpt-yourself"),
+    ("3.r1", "nn-build/neural-networks-zero-to-hero-andrej-karpathy"),
+    ("3.R1", "nn-build/neural-networks-zero-to-hero-andrej-karpathy"),
+    ("mlops", "mlops"),
+    ("math/mathematics-for-machine-learning-book", "math/mathematics-for-machine-learning-book"),
+    ("nanogpt", "nn-build/rebuild-selected-pieces-of-nanogpt-yourself"),
+    ("CS231N", "specializations/computer-vision-stanford-cs231n-cnns-for-visual"),
+    ("d1", "portfolio"),
+])
+def test_references_a_person_can_type(roadmap, ref, key):
+    roadmap("start", ref)
+    assert list(roadmap.states()) == [key]
+
+
+def test_ambiguous_reference_lists_candidates_and_writes_nothing(roadmap):
+    result = roadmap("check", "1.r1", "stanford", code=4)
+    assert result.stderr == (
+        "Error: 'stanford' matches 5 items: 6.r1 Stanford CS230: Deep Learning; "
+        "6.r3 Stanford CS224n: NLP with Deep Learning; "
+        "6.p1 Replicate the results of one Stanford course assignment; "
+        "8.r1 Computer Vision: Stanford CS231n: CNNs for Visual Recognition; "
+        "8.r2 Natural Language Processing: Stanford CS224n: NLP with Deep Learning "
+        "(use the reference or more of the title)\n")
+    assert roadmap.states() == {}  # 1.r1 was not checked either
+
+
+@pytest.mark.parametrize("ref, code, message", [
+    ("9", 3, "Error: no step 9 (`roadmap status` lists the steps)\n"),
+    ("3.p9", 3, "Error: no item 3.p9 (`roadmap show 3` lists the items of step 3)\n"),
+    ("3.x1", 3, "Error: '3.x1': unknown item letter 'x' (use r (resource), p (project) or q (question))\n"),
+    ("d9", 3, "Error: no deliverable d9 (`roadmap status` lists them)\n"),
+    ("transformerz", 3, "Error: no item matches 'transformerz' (use a step number like 3, a reference like 3.p2, an id, or part of a title)\n"),
+    ("1.q1", 2, "Error: 1.q1 is a reflection question (answer it with `roadmap reflect --answer 1.q1 TEXT`)\n"),
+])
+def test_unknown_references(roadmap, ref, code, message):
+    assert roadmap("check", ref, code=code).stderr == message
+
+
+def test_close_titles_are_suggested(roadmap):
+    result = roadmap("check", "MLOps and Deploymnt", code=3)
+    assert result.stderr == "Error: no item matches 'MLOps and Deploymnt' (did you mean: MLOps and Deployment)\n"
+
+
+def test_bad_date_is_refused_with_the_text(roadmap):
+    result = roadmap("check", "1.r1", "--date", "someday", code=2)
+    assert result.stderr.startswith("Error: --date: cannot read date 'someday'")
+    assert roadmap.states() == {}
+
+
+def test_history_newest_first(roadmap):
+    roadmap("start", "1.p1", "--date", "2026-11-03")
+    roadmap("check", "1.p1", "--date", "2026-11-06", "--note", "converged")
+    roadmap("check", "2.r1", "--date", "2026-11-04")
+    out = roadmap("history").stdout
+    assert out.splitlines() == [
+        "2026-11-06  done         1.p1 Fit a linear regression with hand-written",
+        "                         gradient descent in NumPy — converged",
+        "2026-11-04  done         2.r1 What is a Neural Network? (3Blue1Brown)",
+        "2026-11-03  in progress  1.p1 Fit a linear regression with hand-written",
+        "                         gradient descent in NumPy",
+    ]
+    data = json.loads(roadmap("history", "1.p1", "--json").stdout)
+    assert [(e["day"], e["state"], e["ref"], e["note"]) for e in data] == [
+        ("2026-11-06", "done", "1.p1", "converged"), ("2026-11-03", "in_progress", "1.p1", None)]
+    assert len(json.loads(roadmap("history", "-n", "1", "--json").stdout)) == 1
+
+
+def test_history_when_empty(roadmap):
+    result = roadmap("history")
+    assert result.stdout == ""
+    assert result.stderr == "No progress recorded yet. Tick something off with `roadmap check 1.r1`.\n"
+
+
+def test_show_a_step_in_full(roadmap):
+    roadmap("check", "2.r1", "--date", "2026-11-04")
+    roadmap("skip", "2.p2", "--date", "2026-11-05")
+    assert roadmap("show", "2").stdout == """\
+Step 2: Introduction to Neural Networks  in progress  1/2, 1 skipped
+Learn how a neural network is put together (neurons, layers and activations) and
+how a forward pass turns inputs into outputs.
+
+Resources
+  [x] 2.r1 What is a Neural Network? (3Blue1Brown)  done 2026-11-04
+           https://www.youtube.com/watch?v=aircAruvnKk&list=PLZHQObOWTQDNU6R1_67
+           000Dx_ZCJB-3pi
+
+Mini projects
+  [ ] 2.p1 Code a two-layer network in plain NumPy without a framework
+  [-] 2.p2 Train that network on a toy problem such as XOR or a slice of MNIST
+           skipped 2026-11-05
+
+Reflection questions
+   2.q1 What would a network lose without non-linear activations?
+   2.q2 How does a deep network differ from a shallow one?
+"""
+
+
+def test_show_refuses_an_item(roadmap):
+    assert roadmap("show", "2.p1", code=2).stderr == "Error: 2.p1 is a project, not a step (give a step number such as 3)\n"
+
+
+def test_status_json_matches_the_store(roadmap):
+    roadmap("check", "1.r1", "1.r2", "3.p1", "d4")
+    roadmap("skip", "1.p3")
+    roadmap("start", "3.r2")
+    data = status(roadmap)
+    per_step = dict(roadmap.query(
+        """SELECT s.key, COUNT(*) FROM item i JOIN item s ON s.id = i.step_id
+           JOIN event e ON e.id = (SELECT MAX(id) FROM event WHERE item_id = i.id)
+           WHERE i.kind IN ('resource', 'project') AND e.state = 'done' GROUP BY s.key"""))
+    assert {s["id"]: s["done"] for s in data["steps"] if s["done"]} == per_step
+    totals = dict(roadmap.query(
+        """SELECT s.key, COUNT(*) FROM item i JOIN item s ON s.id = i.step_id
+           WHERE i.kind IN ('resource', 'project') AND i.archived_at IS NULL GROUP BY s.key"""))
+    assert {s["id"]: s["total"] for s in data["steps"]} == totals
+    assert data["done"] == 3 and data["skipped"] == 1 and data["total"] == 39
+    assert data["current"] == 1
+    assert data["last_activity"] == roadmap.query("SELECT MAX(day) FROM event")[0][0]
+    assert [n["ref"] for n in data["next"]] == ["3.r2", "1.r3", "1.r4", "1.p1", "1.p2"]
+    assert [(d["id"], d["count"]) for d in data["deliverables"]] == [
+        ("portfolio", 0), ("blog-posts", 0), ("deployed-llm-app", 0), ("cheatsheet", 0)]

@@ -1,0 +1,170 @@
+"""The progress store: migrations, and databases that are old, newer, locked, foreign or shared."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from roadmap_tracker import db as store
+from roadmap_tracker import migrations
+
+
+def schema_of(conn: sqlite3.Connection) -> dict:
+    """Tables with their columns (name, type, not null, pk), indexes and foreign keys, normalised."""
+    out = {}
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    for table in tables:
+        columns = [(r[1], r[2].upper(), bool(r[3]), r[5]) for r in conn.execute(f"PRAGMA table_info('{table}')")]
+        indexes = sorted(
+            (bool(r[2]), tuple(c[2] for c in conn.execute(f"PRAGMA index_info('{r[1]}')")))
+            for r in conn.execute(f"PRAGMA index_list('{table}')"))
+        fks = sorted((r[3], r[2], r[4]) for r in conn.execute(f"PRAGMA foreign_key_list('{table}')"))
+        out[table] = {"columns": columns, "indexes": indexes, "foreign_keys": fks}
+    return out
+
+
+def test_migrations_from_blank_build_exactly_the_models(tmp_path):
+    from sqlalchemy import create_engine
+    from sqlmodel import SQLModel
+
+    from roadmap_tracker import models  # noqa: F401  (registers the tables)
+
+    migrated = store.connect(tmp_path / "migrated.db")
+    engine = create_engine(f"sqlite:///{tmp_path / 'models.db'}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    from_models = sqlite3.connect(tmp_path / "models.db")
+    assert schema_of(migrated) == schema_of(from_models)
+    assert migrated.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
+    assert [r[0] for r in migrated.execute("SELECT name FROM _migrations ORDER BY rowid")] == [
+        fn.__name__ for fn in migrations.MIGRATIONS]
+
+
+def test_migration_names_are_numbered_in_order():
+    names = [fn.__name__ for fn in migrations.MIGRATIONS]
+    assert names == sorted(names)
+    assert [int(n[1:4]) for n in names] == list(range(1, len(names) + 1))
+
+
+def _at_version(path: Path, version: int) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, fn in enumerate(migrations.MIGRATIONS[:version], start=1):
+        migrations.apply(conn, fn, number)
+    conn.close()
+
+
+@pytest.mark.parametrize("version", range(1, len(migrations.MIGRATIONS)))
+def test_upgrading_from_every_earlier_version_keeps_data_and_a_backup(tmp_path, version):
+    path = tmp_path / "roadmap.db"
+    _at_version(path, version)
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO roadmap VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')")
+    conn.execute("INSERT INTO item (id, roadmap_id, key, kind, position, seq, title, created_at) "
+                 "VALUES (1, 1, 'a', 'step', 1, 1, 'A', 'x')")
+    conn.execute("INSERT INTO event (item_id, state, day, recorded_at, auto) VALUES (1, 'done', '2026-01-01', 'x', 0)")
+    conn.commit()
+    conn.close()
+    upgraded = store.connect(path)
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
+    assert [tuple(r) for r in upgraded.execute("SELECT key, state FROM item JOIN event ON event.item_id = item.id")] == [
+        ("a", "done")]
+    backup = sqlite3.connect(tmp_path / f"roadmap.db.schema{version}.bak")
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == version
+    assert backup.execute("SELECT COUNT(*) FROM event").fetchone()[0] == 1
+
+
+def test_an_old_schema_store_is_upgraded_by_any_command(roadmap):
+    roadmap("check", "1.r1")
+    conn = sqlite3.connect(roadmap.db_path)
+    conn.execute("DROP TABLE link")
+    conn.execute("DELETE FROM _migrations WHERE name = 'm002_links'")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    roadmap("status")
+    assert roadmap.query("PRAGMA user_version") == [(len(migrations.MIGRATIONS),)]
+    assert roadmap.states() == {"math/probability-statistics-for-machine-learning": "done"}
+    assert (roadmap.db_path.parent / "roadmap.db.schema1.bak").exists()
+
+
+def test_a_newer_store_is_refused_and_left_alone(roadmap):
+    conn = sqlite3.connect(roadmap.db_path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    before = roadmap.dump()
+    result = roadmap("check", "1.r1", code=5)
+    assert result.stderr == (f"Error: {roadmap.db_path} was written by a newer roadmap-tracker "
+                             f"(schema 99, this one knows {len(migrations.MIGRATIONS)}) "
+                             "(upgrade roadmap-tracker; the store was left as it was)\n")
+    assert roadmap.dump() == before
+
+
+def test_a_file_that_is_not_a_database(roadmap, tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    result = roadmap("--db", str(junk), "status", code=5)
+    assert result.stderr == (f"Error: {junk} is not a readable roadmap-tracker store (file is not a database) "
+                             "(restore it from a backup or pass another --db)\n")
+    assert junk.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_another_programs_database_is_refused(roadmap, tmp_path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (x)")
+    conn.commit()
+    conn.close()
+    result = roadmap("--db", str(other), "status", code=5)
+    assert result.stderr == f"Error: {other} is an SQLite database but not a roadmap-tracker store (pass another --db)\n"
+
+
+def test_a_locked_store_is_one_line(roadmap, monkeypatch):
+    roadmap("status")
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 100)
+    holder = sqlite3.connect(roadmap.db_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = roadmap("check", "1.r1", code=5)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.stderr == f"Error: {roadmap.db_path} is locked by another program (wait for it to finish and try again)\n"
+    assert roadmap.states() == {}
+
+
+WRITER = """
+import sys
+from roadmap_tracker.cli import app
+refs = sys.argv[1:]
+for ref in refs:
+    try:
+        app(["check", ref], standalone_mode=False)
+    except SystemExit as exc:
+        if exc.code:
+            raise
+"""
+
+
+def test_two_processes_checking_at_once_lose_nothing(roadmap):
+    roadmap("status")
+    refs = [f"{step}.{kind}{n}" for step, kind, n in
+            [(1, "r", 1), (1, "r", 2), (1, "r", 3), (1, "r", 4), (1, "p", 1), (1, "p", 2), (1, "p", 3),
+             (3, "r", 1), (3, "r", 2), (3, "p", 1), (3, "p", 2), (3, "p", 3), (4, "r", 1), (4, "r", 2)]]
+    env = {**os.environ, "ROADMAP_HOME": str(roadmap.root)}
+    halves = [refs[0::2], refs[1::2]]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, *half], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for half in halves]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err.decode()
+    states = roadmap.states()
+    # Every item, plus steps 1 and 3, which their items completed.
+    assert sum(1 for s in states.values() if s == "done") == len(refs) + 2
+    assert states["math"] == states["nn-build"] == "done"
+    assert roadmap.query("SELECT COUNT(*) FROM event") == [(len(refs) + 2,)]
