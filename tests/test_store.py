@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -43,6 +44,18 @@ def test_migrations_from_blank_build_exactly_the_models(tmp_path):
     assert migrated.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
     assert [r[0] for r in migrated.execute("SELECT name FROM _migrations ORDER BY rowid")] == [
         fn.__name__ for fn in migrations.MIGRATIONS]
+    # Beyond what the models can declare: the trigger that keeps each item's current state.
+    assert [r[0] for r in migrated.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")] == [
+        "event_sets_state"]
+
+
+def test_an_items_state_is_always_its_latest_event(roadmap):
+    roadmap("start", "1.r1", "--date", "2026-11-03")
+    roadmap("check", "1.r1", "--date", "2026-11-04")
+    roadmap("uncheck", "1.r1", "--date", "2026-11-02")  # backdated, but recorded last: it wins
+    assert roadmap.query("SELECT state, state_day FROM item WHERE key LIKE 'math/probability%'") == [
+        ("todo", "2026-11-02")]
+    assert roadmap.states()["math/probability-statistics-for-machine-learning"] == "todo"
 
 
 def test_migration_names_are_numbered_in_order():
@@ -71,25 +84,30 @@ def test_upgrading_from_every_earlier_version_keeps_data_and_a_backup(tmp_path, 
     conn.close()
     upgraded = store.connect(path)
     assert upgraded.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
-    assert [tuple(r) for r in upgraded.execute("SELECT key, state FROM item JOIN event ON event.item_id = item.id")] == [
+    assert [tuple(r) for r in upgraded.execute("SELECT key, event.state FROM item JOIN event ON event.item_id = item.id")] == [
         ("a", "done")]
     backup = sqlite3.connect(tmp_path / f"roadmap.db.schema{version}.bak")
     assert backup.execute("PRAGMA user_version").fetchone()[0] == version
     assert backup.execute("SELECT COUNT(*) FROM event").fetchone()[0] == 1
 
 
-def test_an_old_schema_store_is_upgraded_by_any_command(roadmap):
-    roadmap("check", "1.r1")
-    conn = sqlite3.connect(roadmap.db_path)
-    conn.execute("DROP TABLE link")
-    conn.execute("DELETE FROM _migrations WHERE name = 'm002_links'")
-    conn.execute("PRAGMA user_version = 1")
+def test_an_old_schema_store_is_upgraded_by_any_command(roadmap, tmp_path):
+    old = tmp_path / "old.db"
+    _at_version(old, 1)
+    conn = sqlite3.connect(old)
+    conn.execute("INSERT INTO roadmap VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')")
+    conn.execute("INSERT INTO item (id, roadmap_id, key, kind, position, seq, title, created_at) "
+                 "VALUES (1, 1, 'math', 'step', 1, 1, 'Mathematical Foundations', 'x')")
+    conn.execute("INSERT INTO event (item_id, state, day, recorded_at, auto) VALUES (1, 'in_progress', '2026-01-01', 'x', 0)")
+    conn.execute("INSERT INTO event (item_id, state, day, recorded_at, auto) VALUES (1, 'done', '2026-01-05', 'x', 0)")
     conn.commit()
     conn.close()
-    roadmap("status")
-    assert roadmap.query("PRAGMA user_version") == [(len(migrations.MIGRATIONS),)]
-    assert roadmap.states() == {"math/probability-statistics-for-machine-learning": "done"}
-    assert (roadmap.db_path.parent / "roadmap.db.schema1.bak").exists()
+    data = json.loads(roadmap("--db", str(old), "status", "--json").stdout)
+    assert data["steps"][0]["state"] == "done"  # the history of version 1 carried over, its state derived
+    conn = sqlite3.connect(old)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
+    assert conn.execute("SELECT state, state_day FROM item WHERE key = 'math'").fetchone() == ("done", "2026-01-05")
+    assert (tmp_path / "old.db.schema1.bak").exists()
 
 
 def test_a_newer_store_is_refused_and_left_alone(roadmap):

@@ -118,3 +118,23 @@ def m002_links(db: sqlite3.Connection) -> None:
             check_error VARCHAR)""",
         "CREATE INDEX ix_link_item ON link (item_id)",
     )
+
+
+@migration
+def m003_current_state(db: sqlite3.Connection) -> None:
+    # The current state is the latest event's. Keeping a copy on the item, written
+    # by a trigger in the same transaction as the event, turns the status queries
+    # into plain GROUP BYs; events stay the record (they are never updated).
+    _run(
+        db,
+        "ALTER TABLE item ADD COLUMN state VARCHAR NOT NULL DEFAULT 'todo'",
+        "ALTER TABLE item ADD COLUMN state_day VARCHAR",
+        """UPDATE item SET
+               state = COALESCE((SELECT state FROM event WHERE item_id = item.id ORDER BY id DESC LIMIT 1), 'todo'),
+               state_day = (SELECT day FROM event WHERE item_id = item.id ORDER BY id DESC LIMIT 1)""",
+        """CREATE TRIGGER event_sets_state AFTER INSERT ON event BEGIN
+               UPDATE item SET state = NEW.state, state_day = NEW.day WHERE id = NEW.item_id;
+           END""",
+        "CREATE INDEX ix_item_step_state ON item (step_id, kind, state)",
+        "CREATE INDEX ix_event_day ON event (day, id)",
+    )

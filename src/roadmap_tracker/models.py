@@ -45,6 +45,7 @@ class ItemRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("roadmap_id", "key"),
         Index("ix_item_step", "step_id"),
+        Index("ix_item_step_state", "step_id", "kind", "state"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     roadmap_id: int = Field(foreign_key="roadmap.id")
@@ -60,13 +61,16 @@ class ItemRow(SQLModel, table=True):
     extra: Optional[str] = None
     created_at: str
     archived_at: Optional[str] = None
+    # Kept equal to the latest event's state and day by the trigger event_sets_state.
+    state: str = Field(default="todo", sa_column_kwargs={"server_default": "todo"})
+    state_day: Optional[str] = None
 
 
 class EventRow(SQLModel, table=True):
     """Append-only progress history; an item's state is its latest event."""
 
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_item", "item_id", "id"),)
+    __table_args__ = (Index("ix_event_item", "item_id", "id"), Index("ix_event_day", "day", "id"))
     id: Optional[int] = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="item.id")
     state: str

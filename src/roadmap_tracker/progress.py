@@ -71,11 +71,8 @@ def _settle_step(db: sqlite3.Connection, step_id: int, day: date) -> tuple[str, 
     """A step is done when all its items are done or skipped (with at least one
     done); a step the tool closed reopens when one of its items does."""
     counts = db.execute(
-        """SELECT COUNT(*) AS total,
-                  SUM(COALESCE(e.state, 'todo') = 'done') AS done,
-                  SUM(COALESCE(e.state, 'todo') = 'skipped') AS skipped
-           FROM item i LEFT JOIN event e ON e.id = (SELECT MAX(id) FROM event WHERE item_id = i.id)
-           WHERE i.step_id = ? AND i.kind IN ('resource', 'project') AND i.archived_at IS NULL""",
+        """SELECT COUNT(*) AS total, SUM(state = 'done') AS done, SUM(state = 'skipped') AS skipped
+           FROM item i WHERE i.step_id = ? AND i.kind IN ('resource', 'project') AND i.archived_at IS NULL""",
         (step_id,),
     ).fetchone()
     complete = counts["done"] and counts["done"] + counts["skipped"] == counts["total"]

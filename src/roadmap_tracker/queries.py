@@ -8,10 +8,6 @@ from dataclasses import asdict, dataclass, field
 
 from .refs import ref_for
 
-# The latest event of each item is its state. The (item_id, id) index makes this a scan of the index only.
-CURRENT = """cur AS MATERIALIZED (
-    SELECT e.item_id, e.state, e.day, e.auto FROM event e
-    WHERE e.id IN (SELECT MAX(id) FROM event GROUP BY item_id))"""
 
 
 @dataclass
@@ -108,17 +104,14 @@ def status(db: sqlite3.Connection, *, next_count: int = 5, archived: bool = Fals
 
 def _steps(db: sqlite3.Connection) -> list[StepStatus]:
     rows = db.execute(
-        f"""WITH {CURRENT}
-        SELECT s.position, s.key, s.title, COALESCE(cs.state, 'todo') AS own,
+        """SELECT s.position, s.key, s.title, s.state AS own,
                SUM(i.kind IN ('resource', 'project')) AS total,
-               SUM(i.kind IN ('resource', 'project') AND ci.state = 'done') AS done,
-               SUM(i.kind IN ('resource', 'project') AND ci.state = 'skipped') AS skipped,
-               SUM(i.kind IN ('resource', 'project') AND ci.state = 'in_progress') AS started,
+               SUM(i.kind IN ('resource', 'project') AND i.state = 'done') AS done,
+               SUM(i.kind IN ('resource', 'project') AND i.state = 'skipped') AS skipped,
+               SUM(i.kind IN ('resource', 'project') AND i.state = 'in_progress') AS started,
                SUM(i.kind = 'question') AS questions
         FROM item s
-        LEFT JOIN cur cs ON cs.item_id = s.id
         LEFT JOIN item i ON i.step_id = s.id AND i.id != s.id AND i.archived_at IS NULL
-        LEFT JOIN cur ci ON ci.item_id = i.id
         WHERE s.roadmap_id = 1 AND s.kind = 'step' AND s.archived_at IS NULL
         GROUP BY s.id ORDER BY s.position"""
     ).fetchall()
@@ -164,16 +157,11 @@ def deliverables(db: sqlite3.Connection) -> list[DeliverableStatus]:
 def _next(db: sqlite3.Connection, current: int, limit: int) -> list[NextItem]:
     """Work already started anywhere, then what is still to do from the current step on."""
     rows = db.execute(
-        f"""WITH {CURRENT}
-        SELECT i.*, COALESCE(c.state, 'todo') AS state FROM item i
-        JOIN item s ON s.id = i.step_id
-        LEFT JOIN cur c ON c.item_id = i.id
-        LEFT JOIN cur cs ON cs.item_id = s.id
+        """SELECT i.* FROM item i JOIN item s ON s.id = i.step_id
         WHERE i.roadmap_id = 1 AND i.kind IN ('resource', 'project') AND i.archived_at IS NULL
-          AND COALESCE(c.state, 'todo') IN ('todo', 'in_progress')
-          AND COALESCE(cs.state, 'todo') NOT IN ('done', 'skipped')
-          AND (c.state = 'in_progress' OR s.position >= ?)
-        ORDER BY COALESCE(c.state, 'todo') = 'todo', i.seq
+          AND i.state IN ('todo', 'in_progress') AND s.state NOT IN ('done', 'skipped')
+          AND (i.state = 'in_progress' OR s.position >= ?)
+        ORDER BY i.state = 'todo', i.seq
         LIMIT ?""",
         (current, limit),
     ).fetchall()
@@ -183,11 +171,10 @@ def _next(db: sqlite3.Connection, current: int, limit: int) -> list[NextItem]:
 def _archived(db: sqlite3.Connection) -> list[dict]:
     """Items removed from roadmap.yaml that still carry history."""
     rows = db.execute(
-        f"""WITH {CURRENT}
-        SELECT i.key, i.kind, i.title, i.archived_at, c.state, c.day,
+        """SELECT i.key, i.kind, i.title, i.archived_at, i.state, i.state_day AS day,
                (SELECT COUNT(*) FROM event e WHERE e.item_id = i.id) AS events
-        FROM item i JOIN cur c ON c.item_id = i.id
-        WHERE i.roadmap_id = 1 AND i.archived_at IS NOT NULL ORDER BY i.seq""").fetchall()
+        FROM item i
+        WHERE i.roadmap_id = 1 AND i.archived_at IS NOT NULL AND i.state_day IS NOT NULL ORDER BY i.seq""").fetchall()
     return [dict(r) for r in rows]
 
 
@@ -206,12 +193,13 @@ def history(db: sqlite3.Connection, item_id: int | None = None, limit: int | Non
     where = "WHERE e.item_id = ?" if item_id is not None else ""
     params: tuple = (item_id,) if item_id is not None else ()
     rows = db.execute(
-        f"""SELECT e.day, e.state, e.note, e.auto, e.recorded_at, i.* FROM event e
+        f"""SELECT e.day, e.state AS event_state, e.note, e.auto, e.recorded_at,
+                   i.id, i.key, i.kind, i.title, i.parent_id, i.position, i.archived_at FROM event e
             JOIN item i ON i.id = e.item_id {where}
             ORDER BY e.day DESC, e.id DESC {'LIMIT ?' if limit else ''}""",
         params + ((limit,) if limit else ()),
     ).fetchall()
-    return [HistoryEvent(r["day"], r["state"], ref_for(db, r), r["title"], r["note"], bool(r["auto"]),
+    return [HistoryEvent(r["day"], r["event_state"], ref_for(db, r), r["title"], r["note"], bool(r["auto"]),
                          r["recorded_at"]) for r in rows]
 
 
@@ -229,9 +217,7 @@ class ShownItem:
 
 def step_items(db: sqlite3.Connection, step_id: int) -> list[ShownItem]:
     rows = db.execute(
-        f"""WITH {CURRENT}
-        SELECT i.*, COALESCE(c.state, 'todo') AS state, c.day AS day FROM item i
-        LEFT JOIN cur c ON c.item_id = i.id
+        """SELECT i.*, i.state_day AS day FROM item i
         WHERE i.step_id = ? AND i.id != ? AND i.archived_at IS NULL ORDER BY i.seq""",
         (step_id, step_id),
     ).fetchall()

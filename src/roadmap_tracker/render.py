@@ -25,7 +25,8 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> Text:
     return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "dim"))
 
 
-def status_view(s: Status, width: int = 80) -> Group:
+def status_view(s: Status, width: int = 80) -> Text:
+    """The dashboard as one Text, laid out to fit ``width`` so it prints without wrapping."""
     head = Text.assemble((s.title, "bold"), f"  {s.percent:.0f}% done ({s.done}/{s.total})")
     if s.skipped:
         head.append(f", {s.skipped} skipped", "dim")
@@ -70,7 +71,7 @@ def status_view(s: Status, width: int = 80) -> Group:
         parts += [Text(), Text("Archived (removed from roadmap.yaml, history kept)", "bold")]
         for a in s.archived:
             parts.append(Text(f"  {a['key']}  {a['title']}  {LABELS[a['state']]} {a['day']}, {a['events']} events"))
-    return Group(*parts)
+    return Text("\n").join(parts)
 
 
 def _extra(step: StepStatus) -> str:

@@ -1,0 +1,156 @@
+"""Wall-clock benchmark of the commands people run many times a day.
+
+    python tests/benchmarks/run.py [--runs 9]
+
+Builds two workspaces in a temporary directory: the bundled roadmap, and a
+synthetic one (200 steps, 10,000 items, five years of progress history, ten
+years of weekly diary entries). Each command runs several times in a fresh
+process; the script prints medians beside `python -c pass` measured in the
+same run. Not collected by pytest: timings never belong in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+ROADMAP = str(BIN / "roadmap") if (BIN / "roadmap").exists() else "roadmap"
+
+
+def synthetic_yaml(steps: int = 200, per_step: int = 50) -> str:
+    lines = ["version: 1", "title: Synthetic roadmap", "started: 2021-01-04", "steps:"]
+    for s in range(1, steps + 1):
+        lines += [f"  - id: s{s}", f"    title: Step {s} of the synthetic roadmap",
+                  f"    objective: Learn topic {s} well enough to teach it.", "    resources:"]
+        third = per_step // 3
+        lines += [f"      - title: Resource {s}.{i}\n        url: https://example.com/{s}/{i}" for i in range(1, third + 1)]
+        lines.append("    projects:")
+        lines += [f"      - Project {s}.{i}" for i in range(1, third + 1)]
+        lines.append("    questions:")
+        lines += [f"      - Question {s}.{i}?" for i in range(1, per_step - 2 * third + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def run(args: list[str], cwd: Path, env: dict) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {proc.stderr.decode()}")
+    return elapsed
+
+
+def median(args: list[str], cwd: Path, env: dict, runs: int) -> float:
+    run(args, cwd, env)  # warm the page cache and the bytecode
+    return statistics.median(run(args, cwd, env) for _ in range(runs))
+
+
+def add_history(db_path: Path, years: int = 5) -> int:
+    """Five years of events: most items worked through, some more than once."""
+    rng = random.Random(7)
+    conn = sqlite3.connect(db_path)
+    items = [r[0] for r in conn.execute("SELECT id FROM item WHERE kind IN ('resource', 'project')")]
+    first = date.today() - timedelta(days=365 * years)
+    rows = []
+    for item_id in items:
+        day = first + timedelta(days=rng.randrange(365 * years))
+        for state in rng.choice([["in_progress", "done"], ["done"], ["in_progress"], ["skipped"],
+                                 ["done", "todo", "done"]]):
+            rows.append((item_id, state, day.isoformat(), day.isoformat() + "T12:00:00+00:00", None, 0))
+            day += timedelta(days=rng.randrange(1, 20))
+    rows.sort(key=lambda r: r[2])
+    conn.executemany("INSERT INTO event (item_id, state, day, recorded_at, note, auto) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    conn.commit()
+    conn.close()
+    return len(rows)
+
+
+def add_diary(ws: Path, env: dict, years: int = 10) -> int:
+    """Ten years of weekly entries, written through the CLI's own standard-input path in one go per week."""
+    has_log = subprocess.run([ROADMAP, "log", "--help"], cwd=ws, env=env, capture_output=True).returncode == 0
+    if not has_log:
+        return 0
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+    from roadmap_tracker import db as store
+    from roadmap_tracker import journal
+
+    conn = store.connect(ws / ".roadmap" / "roadmap.db")
+    started = date(2016, 1, 4)
+    conn.execute("UPDATE roadmap SET started = ?", (started.isoformat(),))
+    weeks = years * 52
+    journal.bulk_insert_for_benchmark(conn, weeks)
+    conn.close()
+    return weeks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    opts = parser.parse_args()
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    env.pop("ROADMAP_HOME", None)
+    env.pop("ROADMAP_DB", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        bundled, big = tmp / "bundled", tmp / "big"
+        subprocess.run([ROADMAP, "init", str(bundled), "--start", "2026-11-02"], env=env, check=True, capture_output=True)
+        big.mkdir()
+        (big / "roadmap.yaml").write_text(synthetic_yaml())
+        first_sync = [run([ROADMAP, "sync"], big, env)]
+        for _ in range(2):
+            (big / ".roadmap" / "roadmap.db").unlink()
+            for extra in ("-wal", "-shm"):
+                Path(str(big / ".roadmap" / "roadmap.db") + extra).unlink(missing_ok=True)
+            first_sync.append(run([ROADMAP, "sync"], big, env))
+        events = add_history(big / ".roadmap" / "roadmap.db")
+        weeks = add_diary(big, env)
+
+        results: list[tuple[str, float]] = []
+        baseline = median([sys.executable, "-c", "pass"], tmp, env, opts.runs)
+        results.append(("python -c pass", baseline))
+        results.append(("roadmap --help", median([ROADMAP, "--help"], bundled, env, opts.runs)))
+        for name, ws in (("bundled", bundled), ("10k items", big)):
+            results.append((f"roadmap status  [{name}]", median([ROADMAP, "status"], ws, env, opts.runs)))
+            results.append((f"roadmap show 3  [{name}]", median([ROADMAP, "show", "3"], ws, env, opts.runs)))
+            toggles = []
+            for i in range(opts.runs):
+                toggles.append(run([ROADMAP, "uncheck" if i % 2 else "check", "3.p1"], ws, env))
+            results.append((f"roadmap check 3.p1  [{name}]", statistics.median(toggles)))
+            if weeks or name == "bundled":
+                logs = subprocess.run([ROADMAP, "logs", "--help"], cwd=ws, env=env, capture_output=True)
+                if logs.returncode == 0:
+                    results.append((f"roadmap logs -n 5  [{name}]", median([ROADMAP, "logs", "-n", "5"], ws, env, opts.runs)))
+            export = subprocess.run([ROADMAP, "export", "--help"], cwd=ws, env=env, capture_output=True)
+            if export.returncode == 0 and name != "bundled":
+                for fmt in ("markdown", "json"):
+                    results.append((f"roadmap export --format {fmt}  [{name}]",
+                                    median([ROADMAP, "export", "--format", fmt], ws, env, max(3, opts.runs // 3))))
+        corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "roadmaps"
+        largest = max(corpus.glob("*.md"), key=lambda p: p.stat().st_size, default=None) if corpus.is_dir() else None
+        imp = subprocess.run([ROADMAP, "import", "--help"], cwd=tmp, env=env, capture_output=True)
+        if largest is not None and imp.returncode == 0:
+            out = tmp / "imported.yaml"
+            results.append((f"roadmap import {largest.name[:28]}…",
+                            median([ROADMAP, "import", str(largest), "-o", str(out), "--force"], tmp, env, opts.runs)))
+
+    print(f"median of {opts.runs} runs each; synthetic workspace: 200 steps, 10,000 items, {events:,} events"
+          + (f", {weeks} weekly entries" if weeks else ""))
+    print(f"first sync of the 10,000-item roadmap.yaml: median {statistics.median(first_sync):.3f} s "
+          f"({', '.join(f'{t:.3f}' for t in first_sync)})")
+    width = max(len(name) for name, _ in results)
+    for name, seconds in results:
+        print(f"{name:<{width}}  {seconds * 1000:7.1f} ms  {seconds / baseline:5.1f}x pass")
+
+
+if __name__ == "__main__":
+    main()
