@@ -11,7 +11,7 @@ import bisect
 import hashlib
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from .db import transaction
 from .paths import Workspace
@@ -70,8 +70,12 @@ def sync(db: sqlite3.Connection, ws: Workspace, *, force: bool = False) -> SyncR
     rows = list(flatten(roadmap))
     with transaction(db):
         report = _apply(db, rows)
+        # Without `started:` in the file, week 1 is the week of the first sync, and stays so.
+        known = db.execute("SELECT started FROM roadmap WHERE id = 1").fetchone()
+        started = (roadmap.started.isoformat() if roadmap.started
+                   else (known["started"] if known and known["started"] else date.today().isoformat()))
         header = (roadmap.title, ws.relative(ws.roadmap_file), st.st_size, st.st_mtime_ns,
-                  hashlib.sha256(data).hexdigest(), roadmap.started.isoformat() if roadmap.started else None,
+                  hashlib.sha256(data).hexdigest(), started,
                   roadmap.week_starts, roadmap.notes_dir, _now())
         db.execute(
             """INSERT INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash,

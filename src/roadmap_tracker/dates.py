@@ -1,0 +1,173 @@
+"""Reading the dates people type, and cutting time into roadmap weeks.
+
+Everything here is pure: functions that depend on "now" take `today` so tests
+and callers can pin it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+__all__ = [
+    "BadDate",
+    "BadWeek",
+    "WEEKDAYS",
+    "parse_date",
+    "week_start",
+    "week_number",
+    "week_range",
+]
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# Outside this window a date is almost surely a typo ("0226-11-21", "20266-1-1"),
+# and refusing it early beats storing it and sorting it to the far end of a report.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+_HINT = "use YYYY-MM-DD, a written date like 'March 3', or today, yesterday, last monday, -3d, last week"
+
+
+class BadDate(ValueError):
+    """A date the user typed that cannot be read, or that lies outside the supported years."""
+
+    def __init__(self, text: str, message: str | None = None) -> None:
+        self.text = text
+        super().__init__(message or f"cannot read date '{text}': {_HINT}")
+
+
+class BadWeek(ValueError):
+    """A week number or week boundary that does not exist for this roadmap."""
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
+_UNIT_WORDS = {"day": "d", "week": "w", "month": "m", "year": "y"}
+# '-3d', '+2w', '-1m'; 'm' is months here, because nobody dates a diary in minutes.
+_SHORT_OFFSET = re.compile(r"([+-])\s*(\d{1,5})\s*([dwmy])")
+# '3d ago', '3 days ago', '2 weeks ago', '1 month ago'
+_AGO = re.compile(r"(\d{1,5})\s*(d|w|m|y|days?|weeks?|months?|years?)\s+ago")
+_RELATIVE_WORDS = {
+    "today": 0,
+    "yesterday": -1,
+    "tomorrow": 1,
+    "last week": -7,
+    "next week": 7,
+}
+
+
+def parse_date(text: str, *, today: date | None = None) -> date:
+    """Read a date the way a person would type it on the command line."""
+    today = today or date.today()
+    shown = text.strip()
+    words = " ".join(shown.lower().split())
+    try:
+        result = _read(words, today) if words else None
+    # Offsets such as '-99999y' overflow before the range check can see them.
+    except (ValueError, OverflowError) as exc:
+        raise BadDate(shown) from exc
+    if result is None:
+        raise BadDate(shown)
+    if not MIN_YEAR <= result.year <= MAX_YEAR:
+        raise BadDate(shown, f"date '{shown}' is {result.isoformat()}, outside {MIN_YEAR}-{MAX_YEAR}: check the year")
+    return result
+
+
+def _read(words: str, today: date) -> date | None:
+    if _ISO.fullmatch(words):
+        return date.fromisoformat(words)
+    if words in _RELATIVE_WORDS:
+        return today + timedelta(days=_RELATIVE_WORDS[words])
+    if words in ("last month", "next month"):
+        return _shift(today, -1 if words.startswith("last") else 1, "m")
+    day = _weekday_phrase(words, today)
+    if day is not None:
+        return day
+    m = _SHORT_OFFSET.fullmatch(words)
+    if m:
+        sign, amount, unit = m.groups()
+        return _shift(today, int(amount) * (-1 if sign == "-" else 1), unit)
+    m = _AGO.fullmatch(words)
+    if m:
+        amount, unit = m.groups()
+        return _shift(today, -int(amount), _UNIT_WORDS.get(unit.rstrip("s"), unit[0]))
+    return _free_form(words, today)
+
+
+def _shift(today: date, amount: int, unit: str) -> date:
+    if unit in ("d", "w"):
+        return today + timedelta(**{_UNITS[unit]: amount})
+    # Calendar months and years need relativedelta: 31 March minus a month is
+    # 28/29 February, which plain day arithmetic cannot express.
+    from dateutil.relativedelta import relativedelta
+
+    return today + relativedelta(**{_UNITS[unit]: amount})
+
+
+def _weekday_phrase(words: str, today: date) -> date | None:
+    """'monday', 'last monday', 'next monday' (also 'mon')."""
+    first, _, rest = words.partition(" ")
+    qualifier = first if rest and first in ("last", "next", "this") else ""
+    name = rest if qualifier else words
+    index = _weekday_index(name)
+    if index is None:
+        return None
+    back = (today.weekday() - index) % 7  # days since the most recent such day, 0 if today
+    if qualifier == "last":
+        # 'last monday' said on a Monday means a week ago, never today.
+        return today - timedelta(days=back or 7)
+    if qualifier == "next":
+        return today + timedelta(days=(index - today.weekday()) % 7 or 7)
+    # Plain and 'this': a diary talks about the past, so the most recent one, today included.
+    return today - timedelta(days=back)
+
+
+def _weekday_index(name: str) -> int | None:
+    name = name.strip().lower()
+    if len(name) >= 3:
+        for index, day in enumerate(WEEKDAYS):
+            if day.startswith(name) and (len(name) == 3 or name == day or name in ("tues", "thur", "thurs")):
+                return index
+    return None
+
+
+def _free_form(words: str, today: date) -> date | None:
+    from dateutil import parser
+
+    try:
+        # The default fills in what the text leaves out, so 'March 3' is this year's.
+        parsed = parser.parse(words, default=datetime(today.year, today.month, today.day))
+    except (parser.ParserError, ValueError, OverflowError):
+        return None
+    return parsed.date()
+
+
+def _start_index(week_starts: str) -> int:
+    index = _weekday_index(week_starts)
+    if index is None:
+        raise BadWeek(f"week_starts must be a weekday name like 'monday' or 'sunday', not '{week_starts}'")
+    return index
+
+
+def week_start(d: date, week_starts: str = "monday") -> date:
+    """The first day of the week that holds `d`."""
+    return d - timedelta(days=(d.weekday() - _start_index(week_starts)) % 7)
+
+
+def week_number(d: date, started: date, week_starts: str = "monday") -> int:
+    """Week 1 is the week holding `started`; later weeks count on from there."""
+    first = week_start(started, week_starts)
+    if d < first:
+        raise BadWeek(f"{d.isoformat()} is before week 1 (the roadmap started on {started.isoformat()})")
+    return (week_start(d, week_starts) - first).days // 7 + 1
+
+
+def week_range(n: int, started: date, week_starts: str = "monday") -> tuple[date, date]:
+    """First and last day of week `n`, counted the same way as `week_number`."""
+    if n < 1:
+        raise BadWeek(f"week {n} does not exist: weeks start at 1")
+    try:
+        first = week_start(started, week_starts) + timedelta(weeks=n - 1)
+        return first, first + timedelta(days=6)
+    except OverflowError:
+        raise BadWeek(f"week {n} is beyond the calendar: pick a smaller week number") from None
