@@ -138,3 +138,49 @@ def m003_current_state(db: sqlite3.Connection) -> None:
         "CREATE INDEX ix_item_step_state ON item (step_id, kind, state)",
         "CREATE INDEX ix_event_day ON event (day, id)",
     )
+
+
+@migration
+def m004_journal(db: sqlite3.Connection) -> None:
+    _run(
+        db,
+        """CREATE TABLE entry (
+            id INTEGER NOT NULL PRIMARY KEY,
+            week INTEGER NOT NULL UNIQUE,
+            start_day VARCHAR NOT NULL,
+            end_day VARCHAR NOT NULL,
+            step VARCHAR,
+            concepts VARCHAR NOT NULL,
+            experiments VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            tags VARCHAR NOT NULL,
+            refs VARCHAR NOT NULL,
+            steps VARCHAR NOT NULL,
+            extra VARCHAR NOT NULL,
+            updated_at VARCHAR NOT NULL)""",
+        """CREATE TABLE question (
+            id INTEGER NOT NULL PRIMARY KEY,
+            entry_id INTEGER NOT NULL REFERENCES entry (id),
+            text VARCHAR NOT NULL,
+            asked_on VARCHAR NOT NULL,
+            answer VARCHAR,
+            answered_on VARCHAR,
+            answer_item_id INTEGER REFERENCES item (id),
+            answer_url VARCHAR,
+            removed_at VARCHAR)""",
+        "CREATE INDEX ix_question_entry ON question (entry_id)",
+        """CREATE TABLE answer (
+            id INTEGER NOT NULL PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES item (id),
+            day VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            recorded_at VARCHAR NOT NULL)""",
+        "CREATE INDEX ix_answer_item ON answer (item_id, id)",
+        """CREATE TABLE notefile (
+            path VARCHAR NOT NULL PRIMARY KEY,
+            week INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            hash VARCHAR NOT NULL,
+            written BOOLEAN NOT NULL)""",
+    )

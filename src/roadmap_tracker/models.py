@@ -100,3 +100,62 @@ class LinkRow(SQLModel, table=True):
     check_redirects: Optional[int] = None
     check_elapsed: Optional[float] = None
     check_error: Optional[str] = None
+
+
+class EntryRow(SQLModel, table=True):
+    """One week of the learning diary, mirrored as notes/weekN.md. List fields hold JSON."""
+
+    __tablename__ = "entry"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    week: int = Field(sa_column_kwargs={"unique": True})
+    start_day: str
+    end_day: str
+    step: Optional[str] = None  # the step being worked on when the week was written
+    concepts: str
+    experiments: str
+    text: str
+    tags: str
+    refs: str
+    steps: str  # keys of the steps the refs point into, for `roadmap logs --step`
+    extra: str  # front-matter keys the tool does not use, written back unchanged
+    updated_at: str
+
+
+class QuestionRow(SQLModel, table=True):
+    """An open question from the diary, tracked until it is answered."""
+
+    __tablename__ = "question"
+    __table_args__ = (Index("ix_question_entry", "entry_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id")
+    text: str
+    asked_on: str
+    answer: Optional[str] = None
+    answered_on: Optional[str] = None
+    answer_item_id: Optional[int] = Field(default=None, foreign_key="item.id")
+    answer_url: Optional[str] = None
+    removed_at: Optional[str] = None  # taken out of the note by hand
+
+
+class AnswerRow(SQLModel, table=True):
+    """An answer to a reflection question; revisions add rows, the latest is shown."""
+
+    __tablename__ = "answer"
+    __table_args__ = (Index("ix_answer_item", "item_id", "id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id")
+    day: str
+    text: str
+    recorded_at: str
+
+
+class NoteFileRow(SQLModel, table=True):
+    """What a diary file looked like when the tool last wrote or read it."""
+
+    __tablename__ = "notefile"
+    path: str = Field(primary_key=True)  # relative to the notes directory
+    week: int
+    size: int
+    mtime_ns: int
+    hash: str
+    written: bool  # the tool wrote this content; a hand-written file is backed up before it is rewritten
