@@ -143,3 +143,39 @@ def history_view(events: list[HistoryEvent]):
             what.append(f" — {e.note}", "dim")
         table.add_row(Text(e.day), Text(LABELS[e.state], STYLE[e.state]), what, Text("auto" if e.auto else "", "dim"))
     return table
+
+
+def entries_view(found: list, full: bool = False) -> Text:
+    """Diary weeks, newest first: a digest each, or everything with ``full``."""
+    blocks = []
+    for listed in found:
+        e = listed.entry
+        head = Text.assemble((f"Week {e.week}", "bold cyan"), f"  {e.start} to {e.end}")
+        if e.step:
+            head.append(f"  {e.step}", "italic")
+        if e.tags:
+            head.append("  " + " ".join(f"#{t}" for t in e.tags), "magenta")
+        lines = [head]
+        if e.concepts:
+            lines.append(Text.assemble(("  Concepts: ", "bold"), "; ".join(e.concepts)))
+        for x in e.experiments:
+            line = Text.assemble(("  Experiment: ", "bold"), x.text)
+            if x.result:
+                line.append(f" → {x.result}")
+            if x.metric:
+                line.append(f" ({x.metric}: {x.value})", "dim")
+            lines.append(line)
+        for q in listed.questions:
+            line = Text.assemble(("  Question ", "bold"), (f"q{q['id']}", "cyan"), ": ", q["text"])
+            if q["answer"]:
+                line.append(f"  answered {q['answered_on']}", "green")
+                if full:
+                    line.append(f": {q['answer']}")
+            lines.append(line)
+        if e.text:
+            text = e.text if full else e.text.split("\n", 1)[0] + (" …" if "\n" in e.text else "")
+            lines.append(Text.assemble(("  Notes: ", "bold"), text))
+        if full and e.refs:
+            lines.append(Text.assemble(("  About: ", "bold"), ", ".join(e.refs)))
+        blocks.append(Text("\n").join(lines))
+    return Text("\n\n").join(blocks)

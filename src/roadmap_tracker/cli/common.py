@@ -24,11 +24,20 @@ def open_store(ctx: typer.Context) -> tuple[Workspace, sqlite3.Connection]:
     from ..db import connect
     from ..sync import sync
 
+    from ..journal import sync_notes
+
     ws = workspace(ctx)
     db = connect(ws.db_path)
     report = sync(db, ws)
     if report is not None and not report.empty:
         message(f"roadmap.yaml changed: {summary(report)}.")
+    notes = sync_notes(db, ws)
+    for name in notes.imported:
+        message(f"Read {name} into the diary.")
+    for path in notes.backups:
+        message(f"Kept the earlier version in {ws.relative(path)}.")
+    for problem in notes.problems:
+        message(f"Warning: {problem}; the file was left as it is and not read.")
     return ws, db
 
 

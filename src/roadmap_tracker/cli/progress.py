@@ -186,8 +186,19 @@ def sync(ctx: typer.Context, json: JsonOpt = False):
     from ..sync import sync as run_sync
     from .common import workspace
 
+    from ..errors import UsageError
+    from ..journal import sync_notes
+
     ws = workspace(ctx)
-    report = run_sync(connect(ws.db_path), ws, force=True)
+    db = connect(ws.db_path)
+    report = run_sync(db, ws, force=True)
+    notes = sync_notes(db, ws)
+    for name in notes.imported:
+        message(f"Read {name} into the diary.")
+    for path in notes.backups:
+        message(f"Kept the earlier version in {ws.relative(path)}.")
+    if notes.problems:
+        raise UsageError(notes.problems[0], hint="fix the file and run `roadmap sync` again")
     if json:
         emit_json(asdict(report))
         return
