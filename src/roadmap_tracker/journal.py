@@ -18,10 +18,14 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .db import transaction
-from .diary import DiaryError, Experiment, WeekEntry, normalise, parse_week, render_week, week_from_path
+from typing import TYPE_CHECKING
+
 from .errors import UsageError
 from .files import atomic_write
 from .paths import Workspace
+
+if TYPE_CHECKING:  # the diary format is loaded only when a week is read or written
+    from .diary import WeekEntry
 
 
 def _now() -> str:
@@ -69,6 +73,8 @@ def load(db: sqlite3.Connection, week: int) -> WeekEntry | None:
 
 
 def _entry(db: sqlite3.Connection, row: sqlite3.Row) -> WeekEntry:
+    from .diary import Experiment, WeekEntry
+
     questions = [r[0] for r in db.execute(
         "SELECT text FROM question WHERE entry_id = ? AND removed_at IS NULL ORDER BY id", (row["id"],))]
     return WeekEntry(
@@ -79,6 +85,8 @@ def _entry(db: sqlite3.Connection, row: sqlite3.Row) -> WeekEntry:
 
 
 def blank(db: sqlite3.Connection, week: int) -> WeekEntry:
+    from .diary import WeekEntry
+
     start, end = calendar(db).dates(week)
     return WeekEntry(week=week, start=start, end=end, step=_current_step(db))
 
@@ -112,6 +120,8 @@ def is_empty(entry: WeekEntry) -> bool:
 
 def save(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry, day: date) -> WeekEntry:
     """Store a week in full (replacing what it had) and rewrite its note, in one transaction."""
+    from .diary import normalise
+
     entry = normalise(entry)
     with transaction(db):
         _store(db, entry, day)
@@ -196,6 +206,8 @@ def backup(ws: Workspace, week: int, text: str, why: str) -> Path:
 
 
 def _mirror(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
+    from .diary import render_week
+
     folder = notes_dir(db, ws)
     row = db.execute("SELECT path, hash, written FROM notefile WHERE week = ? ORDER BY path LIMIT 1",
                      (entry.week,)).fetchone()
@@ -230,12 +242,16 @@ def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
     known = {r["path"]: r for r in db.execute("SELECT * FROM notefile")}
     for path in sorted(folder.glob("*.md")):
         name = path.name
-        week = week_from_path(name)
-        if week is None or name.startswith("."):
+        # Only week files are diary entries; the diary parser is loaded once one has changed.
+        if "week" not in name.lower() or name.startswith("."):
             continue
         st = path.stat()
         row = known.get(name)
         if row and row["size"] == st.st_size and row["mtime_ns"] == st.st_mtime_ns:
+            continue
+        from .diary import DiaryError, normalise, parse_week, week_from_path
+
+        if week_from_path(name) is None:
             continue
         data = path.read_bytes()
         if row and row["hash"] == _hash(data):
@@ -254,6 +270,8 @@ def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
 
 
 def _import(db, ws: Workspace, name: str, path: Path, data: bytes, entry: WeekEntry, report: NotesReport) -> None:
+    from .diary import normalise, render_week
+
     cal = calendar(db)
     start, end = cal.dates(entry.week)
     entry = replace(entry, start=start, end=end)
@@ -330,6 +348,8 @@ _SKELETON = "\n## Key concepts\n\n\n## Experiments\n\n\n## Open questions\n\n\n#
 
 def template(entry: WeekEntry, reflection: list[str], carried: list) -> str:
     """The week as it stands, with prompts in a comment the parser drops."""
+    from .diary import render_week
+
     lines = [f"<!-- roadmap: week {entry.week}, {entry.start} to {entry.end}. Write under the headings;",
              "experiments as `- what you tried → what happened (metric: value)`. This comment is ignored."]
     if reflection:
@@ -346,4 +366,6 @@ def template(entry: WeekEntry, reflection: list[str], carried: list) -> str:
 
 
 def from_template(text: str, week: int) -> WeekEntry:
+    from .diary import normalise, parse_week
+
     return normalise(parse_week(_PROMPT.sub("", text), week=week))
