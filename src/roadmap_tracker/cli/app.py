@@ -67,9 +67,9 @@ def _version(value: bool):
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
-    workspace: Annotated[Optional[str], typer.Option("--workspace", "-w", envvar="ROADMAP_HOME",
+    workspace: Annotated[Optional[str], typer.Option("--workspace", envvar="ROADMAP_HOME", metavar="DIR",
                          help="Workspace directory (the one holding roadmap.yaml).", show_envvar=True)] = None,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="ROADMAP_DB",
+    db: Annotated[Optional[str], typer.Option("--db", envvar="ROADMAP_DB", metavar="FILE",
                   help="Progress database to use instead of .roadmap/roadmap.db.", show_envvar=True)] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,

@@ -41,8 +41,12 @@ def init(
     created = create(root, text, source, parse_day(start, "--start") if start else None,
                      Path(db_override) if db_override else None)
     db = connect(created.workspace.db_path)
-    report = sync(db, created.workspace, force=True)
-    message(f"Created a roadmap workspace in {root}: {len(report.added)} steps and items. Next: `roadmap status`.")
+    sync(db, created.workspace, force=True)
+    counts = dict(db.execute("SELECT kind, COUNT(*) FROM item GROUP BY kind").fetchall())
+    message(f"Created a roadmap workspace in {root}: {counts.get('step', 0)} steps, "
+            f"{counts.get('resource', 0) + counts.get('project', 0)} resources and mini projects, "
+            f"{counts.get('question', 0)} reflection questions, {counts.get('deliverable', 0)} deliverables.")
+    message("Next: `roadmap status`.")
 
 
 @app.command()
