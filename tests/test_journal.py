@@ -8,7 +8,6 @@ import shutil
 import stat
 import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 

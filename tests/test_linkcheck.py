@@ -1,13 +1,12 @@
 import errno
-import socket
 import threading
 import time
 import urllib.error
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
 
 import pytest
 
+from local_server import closed_port as free_port
+from local_server import serve, without_proxies
 from roadmap_tracker.linkcheck import (
     MAX_REDIRECTS,
     USER_AGENT,
@@ -17,62 +16,10 @@ from roadmap_tracker.linkcheck import (
 )
 
 
-class Handler(BaseHTTPRequestHandler):
-    def do_HEAD(self):
-        self._answer()
-
-    def do_GET(self):
-        self._answer()
-
-    def _answer(self):
-        self.server.seen.append((self.command, self.path, self.headers.get("User-Agent")))
-        path = urlsplit(self.path).path
-        if path == "/ok":
-            self._send(200)
-        elif path == "/moved":
-            self._send(301, location="/ok")
-        elif path == "/missing":
-            self._send(404)
-        elif path == "/slow":
-            time.sleep(3)
-            self._send(200)
-        elif path == "/nohead":
-            self._send(405 if self.command == "HEAD" else 200)
-        elif path == "/loop":
-            self._send(302, location="/loop")
-        else:
-            self._send(500)
-
-    def _send(self, code, location=None):
-        self.send_response(code)
-        if location:
-            self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # The client hangs up on /slow on purpose; the broken pipe is expected.
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
-    httpd = QuietServer(("127.0.0.1", 0), Handler)
-    httpd.seen = []
-    thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
+    with serve() as httpd:
+        yield httpd
 
 
 @pytest.fixture
@@ -83,17 +30,12 @@ def base(server):
 
 @pytest.fixture(autouse=True)
 def no_proxy(monkeypatch):
-    # The test server is local; a proxy from the environment must not get in between.
-    for name in ("http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
+    without_proxies(monkeypatch)
 
 
 @pytest.fixture
 def closed_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_port()
 
 
 def test_statuses_redirects_and_final_url(base):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
 
 import pytest
+
+from local_server import closed_port, serve, without_proxies
 
 P1 = "1.p1 Fit a linear regression with hand-written gradient descent in NumPy"
 
@@ -167,55 +165,15 @@ def test_links_table_and_filters(roadmap, monkeypatch):
 
 # --- checking ---------------------------------------------------------------
 
-class Handler(BaseHTTPRequestHandler):
-    def do_HEAD(self):
-        path = urlsplit(self.path).path
-        if path == "/moved":
-            return self._send(301, "/ok")
-        if path == "/slow":
-            time.sleep(3)
-        self._send({"/ok": 200, "/slow": 200}.get(path, 404))
-
-    do_GET = do_HEAD
-
-    def _send(self, code, location=None):
-        self.send_response(code)
-        if location:
-            self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass  # the checker hangs up on /slow on purpose
-
-
 @pytest.fixture
 def base(monkeypatch):
-    for name in ("http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-    httpd = QuietServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    without_proxies(monkeypatch)
+    with serve() as httpd:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
 def test_check_records_status_redirects_and_errors(roadmap, base):
-    closed = f"http://127.0.0.1:{_closed_port()}/x"
+    closed = f"http://127.0.0.1:{closed_port()}/x"
     for n, url in enumerate([f"{base}/ok", f"{base}/moved", f"{base}/missing", f"{base}/slow", closed], start=1):
         roadmap("link", f"1.p{min(n, 3)}", url)
     (roadmap.root / "notes" / "kept.md").write_text("x")
