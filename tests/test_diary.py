@@ -430,3 +430,18 @@ def test_round_trip(entry):
     assert normalise(expected) == expected
     assert parse_week(render_week(entry)) == expected
     assert parse_week(render_week(expected)) == expected
+
+
+LINES = ["# Week 2", "## Key concepts", "### Experiments", "Questions\n---", "## Notes", "## Daily log", "- a #tag",
+         "* b → c (m: v)", "1. x -> y", "2) [[T|a]]", "  cont", "    code", "```", "~~~py", "> quote #q", "<div>",
+         "---", "text #3.p2", "", "- ", "[x]: /u", "| a | b |", "|---|---|", "**Key learnings:**", "-", "\tx",
+         "- [ ] task", "  - nested", "#100Days", "Results", "x: result y", "# Week 3 (2026-01-05 to 2026-01-11)"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(LINES), max_size=25).map("\n".join), st.booleans())
+def test_hand_written_notes_survive_a_rewrite(doc, front):
+    # Whatever a hand-written note parses to, the tool's rewrite of it parses to the same thing.
+    source = ("---\ntags: [z]\n---\n" if front else "\n") + doc
+    entry = parse_week(source, path="week2.md")
+    assert parse_week(render_week(entry)) == entry

@@ -143,6 +143,7 @@ def _trim(s: str) -> str:
 
 
 def _label(s: Any) -> str:
+    """Tags and refs are one-line names; a leading '#' is the hashtag sign, not part of the name."""
     return re.sub(r"^[#\s]+", "", " ".join(str(s).split()))
 
 
@@ -165,10 +166,10 @@ def normalise(entry: WeekEntry) -> WeekEntry:
                    for x in entry.experiments]
     e = WeekEntry(
         entry.week, entry.start, entry.end, None if entry.step is None else _nl(entry.step),
-        [s for s in map(opt, entry.concepts) if s], [x for x in experiments if x.text or x.result or x.metric
-                                                     or x.value],
-        [s for s in map(opt, entry.questions) if s], _trim(_nl(entry.text)), [], [],
-        {k: v for k, v in entry.extra.items() if k not in _KNOWN_KEYS})
+        concepts=[s for s in map(opt, entry.concepts) if s],
+        experiments=[x for x in experiments if x.text or x.result or x.metric or x.value],
+        questions=[s for s in map(opt, entry.questions) if s], text=_trim(_nl(entry.text)),
+        extra={k: v for k, v in entry.extra.items() if k not in _KNOWN_KEYS})
     tags, refs = _scan(_md().parse(_body(e)))
     e.tags = _union([_label(t) for t in entry.tags], tags, fold=True)
     e.refs = _union([_label(r) for r in entry.refs], refs)
@@ -203,6 +204,9 @@ def _dumper() -> type:
 
     # Inline lists ('tags: [a, b]') keep the front matter short and easy to edit by hand.
     Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+    # YAML reads these as line breaks inside a quoted string unless they are written as escapes.
+    Dumper.add_representer(str, lambda d, v: d.represent_scalar(
+        "tag:yaml.org,2002:str", v, style='"' if re.search("[\x85\u2028\u2029]", v) else None))
     return Dumper
 
 

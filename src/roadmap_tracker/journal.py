@@ -208,11 +208,9 @@ def backup(ws: Workspace, week: int, text: str, why: str) -> Path:
 def _mirror(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
     from .diary import render_week
 
-    folder = notes_dir(db, ws)
-    row = db.execute("SELECT path, hash, written FROM notefile WHERE week = ? ORDER BY path LIMIT 1",
-                     (entry.week,)).fetchone()
-    name = row["path"] if row else f"week{entry.week}.md"
-    path = folder / name
+    path = note_path(db, ws, entry.week)
+    name = path.name
+    row = db.execute("SELECT hash, written FROM notefile WHERE path = ?", (name,)).fetchone()
     text = render_week(entry)
     if path.exists():
         current = path.read_bytes()
@@ -289,6 +287,12 @@ def _import(db, ws: Workspace, name: str, path: Path, data: bytes, entry: WeekEn
         _store(db, entry, day)
         _record(db, name, entry.week, path, data, written=False)
     report.imported.append(name)
+
+
+def note_path(db: sqlite3.Connection, ws: Workspace, week: int) -> Path:
+    """Where a week's note is: the file it was read from, or weekN.md."""
+    row = db.execute("SELECT path FROM notefile WHERE week = ? ORDER BY path LIMIT 1", (week,)).fetchone()
+    return notes_dir(db, ws) / (row[0] if row else f"week{week}.md")
 
 
 def _paths_of(db: sqlite3.Connection, week: int) -> list[str]:

@@ -71,15 +71,9 @@ def collect(db: sqlite3.Connection) -> Portfolio:
 
 
 def _answers(db: sqlite3.Connection, step_id: int) -> list[Answer]:
-    # Reflection answers arrive with a later migration; before it there are none.
-    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'answer'").fetchone():
-        return []
-    rows = db.execute(
-        """SELECT q.*, a.day AS answer_day, a.text AS answer_text FROM item q
-           JOIN answer a ON a.rowid = (SELECT rowid FROM answer WHERE item_id = q.id
-                                       ORDER BY day DESC, rowid DESC LIMIT 1)
-           WHERE q.step_id = ? AND q.kind = 'question' AND q.archived_at IS NULL ORDER BY q.seq""",
-        (step_id,)).fetchall()
+    from .questions import latest_answers
+
+    rows = latest_answers(db, step_id)
     return [Answer(ref_for(db, r), r["title"], r["answer_day"], r["answer_text"]) for r in rows]
 
 

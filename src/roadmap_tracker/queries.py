@@ -128,10 +128,7 @@ def _steps(db: sqlite3.Connection) -> list[StepStatus]:
 
 
 def _answered_by_step(db: sqlite3.Connection) -> dict[str, int]:
-    """Reflection questions answered per step key (none until answers exist)."""
-    has_answers = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'answer'").fetchone()
-    if not has_answers:
-        return {}
+    """Reflection questions answered per step key."""
     rows = db.execute(
         """SELECT s.key, COUNT(DISTINCT a.item_id) AS n FROM answer a
            JOIN item q ON q.id = a.item_id AND q.archived_at IS NULL
@@ -228,3 +225,8 @@ def step_items(db: sqlite3.Connection, step_id: int) -> list[ShownItem]:
         out.append(ShownItem(ref_for(db, r), r["kind"], r["title"], r["url"], r["state"], r["day"],
                              depth[r["id"]], r["key"]))
     return out
+
+
+def item_counts(db: sqlite3.Connection) -> dict[str, int]:
+    """How many active items of each kind the roadmap has."""
+    return dict(db.execute("SELECT kind, COUNT(*) FROM item WHERE archived_at IS NULL GROUP BY kind").fetchall())

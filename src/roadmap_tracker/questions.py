@@ -96,17 +96,37 @@ def age(asked_on: str, today: date | None = None) -> str:
 
 # --- reflection questions ----------------------------------------------------
 
+def latest_answers(db: sqlite3.Connection, step_id: int) -> list[sqlite3.Row]:
+    """The step's answered reflection questions, each with the answer recorded last."""
+    return db.execute(
+        """SELECT q.*, a.day AS answer_day, a.text AS answer_text FROM item q
+           JOIN answer a ON a.id = (SELECT MAX(id) FROM answer WHERE item_id = q.id)
+           WHERE q.step_id = ? AND q.kind = 'question' AND q.archived_at IS NULL ORDER BY q.seq""",
+        (step_id,)).fetchall()
+
+
 def reflection_questions(db: sqlite3.Connection, step: Item) -> list[tuple[Item, dict | None]]:
     """The step's reflection questions with each one's latest answer."""
     from .refs import load
 
     rows = db.execute("SELECT id FROM item WHERE step_id = ? AND kind = 'question' AND archived_at IS NULL ORDER BY seq",
                       (step.id,)).fetchall()
-    out = []
-    for r in rows:
-        latest = db.execute("SELECT day, text FROM answer WHERE item_id = ? ORDER BY id DESC LIMIT 1", (r["id"],)).fetchone()
-        out.append((load(db, r["id"]), dict(latest) if latest else None))
-    return out
+    latest = {r["id"]: {"day": r["answer_day"], "text": r["answer_text"]} for r in latest_answers(db, step.id)}
+    return [(load(db, r["id"]), latest.get(r["id"])) for r in rows]
+
+
+def current_step_questions(db: sqlite3.Connection) -> list[str]:
+    """The reflection questions of the current step, as prompts for the week's entry."""
+    from .queries import status
+
+    current = status(db, next_count=0).current
+    if current is None:
+        return []
+    rows = db.execute(
+        """SELECT q.title FROM item q JOIN item s ON s.id = q.step_id WHERE q.kind = 'question'
+           AND q.archived_at IS NULL AND s.kind = 'step' AND s.position = ? AND s.archived_at IS NULL ORDER BY q.seq""",
+        (current,)).fetchall()
+    return [r[0] for r in rows]
 
 
 def record_answers(db: sqlite3.Connection, answers: list[tuple[Item, str]], day: date) -> list[Item]:

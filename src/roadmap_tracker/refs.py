@@ -112,3 +112,10 @@ def _by_title(db: sqlite3.Connection, text: str, archived: bool) -> Item:
     more = f"; and {len(found) - 8} more" if len(found) > 8 else ""
     raise AmbiguousItem(f"{text!r} matches {len(found)} items: " + "; ".join(shown) + more,
                         hint="use the reference or more of the title")
+
+
+def step_key_of(db: sqlite3.Connection, item: Item) -> str:
+    """The key of the step an item belongs to (a step's own key)."""
+    if item.kind == "step":
+        return item.key
+    return db.execute("SELECT key FROM item WHERE id = ?", (item.step_id,)).fetchone()[0]

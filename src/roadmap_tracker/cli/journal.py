@@ -50,7 +50,7 @@ def log(
     say what to add: `roadmap log -c "chain rule" -e "lr 0.1" -r "diverged" -q "why?"`.
     """
     from ..errors import UsageError
-    from ..journal import blank, is_empty, load, merge, save
+    from ..journal import blank, is_empty, load, merge, note_path, save
 
     ws, db = open_store(ctx)
     number, day = _week(db, week, date)
@@ -72,7 +72,7 @@ def log(
         _edit(ws, db, base, number, day)
         return
     entry = save(db, ws, merge(base, added), day)
-    message(_summary(base, entry) + f" → {_note_path(db, ws, number)}")
+    message(_summary(base, entry) + f" → {ws.relative(note_path(db, ws, number))}")
 
 
 def _from_options(db, number, concepts, experiments, results, metrics, questions, texts, tags, about):
@@ -105,10 +105,12 @@ def _edit(ws, db, base, number, day) -> None:
     from ..editor import edit
     from ..errors import UsageError
     from ..diary import DiaryError, normalise
-    from ..journal import from_template, is_empty, save, template
+    from ..journal import from_template, is_empty, note_path, save, template
     from ..questions import listing
 
-    reflection = _reflection_prompts(db)
+    from ..questions import current_step_questions
+
+    reflection = current_step_questions(db)
     text = edit(template(base, reflection, listing(db, before_week=number)), name=f"week{number}.md")
     try:
         entry = from_template(text, number)
@@ -122,20 +124,7 @@ def _edit(ws, db, base, number, day) -> None:
         message("No changes; nothing was saved.")
         return
     saved = save(db, ws, entry, day)
-    message(_summary(base, saved) + f" → {_note_path(db, ws, number)}")
-
-
-def _reflection_prompts(db) -> list[str]:
-    from ..queries import status
-
-    current = status(db, next_count=0).current
-    if current is None:
-        return []
-    rows = db.execute(
-        """SELECT q.title FROM item q JOIN item s ON s.id = q.step_id WHERE q.kind = 'question'
-           AND q.archived_at IS NULL AND s.kind = 'step' AND s.position = ? AND s.archived_at IS NULL ORDER BY q.seq""",
-        (current,)).fetchall()
-    return [r[0] for r in rows]
+    message(_summary(base, saved) + f" → {ws.relative(note_path(db, ws, number))}")
 
 
 def _summary(before, after) -> str:
@@ -149,13 +138,6 @@ def _summary(before, after) -> str:
         parts.append("notes")
     what = ("added " + ", ".join(parts)) if parts else "updated"
     return f"Week {after.week} ({after.start} to {after.end}): {what}"
-
-
-def _note_path(db, ws, number: int) -> str:
-    from ..journal import notes_dir
-
-    row = db.execute("SELECT path FROM notefile WHERE week = ? ORDER BY path LIMIT 1", (number,)).fetchone()
-    return ws.relative(notes_dir(db, ws) / (row[0] if row else f"week{number}.md"))
 
 
 @app.command()
@@ -172,13 +154,10 @@ def logs(
 ):
     """Show diary entries, newest first; --week N shows one week in full."""
     from ..journal import listing
-    from ..refs import resolve
+    from ..refs import resolve, step_key_of
 
     _, db = open_store(ctx)
-    step_key = None
-    if step:
-        item = resolve(db, step)
-        step_key = item.key if item.kind == "step" else db.execute("SELECT key FROM item WHERE id = ?", (item.step_id,)).fetchone()[0]
+    step_key = step_key_of(db, resolve(db, step)) if step else None
     found = listing(db, since=parse_day(since, "--since") if since else None,
                     until=parse_day(until, "--until") if until else None,
                     limit=None if week is not None else (count or None), tag=tag, step=step_key, search=search, week=week)

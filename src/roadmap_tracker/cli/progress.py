@@ -41,8 +41,10 @@ def init(
     created = create(root, text, source, parse_day(start, "--start") if start else None,
                      Path(db_override) if db_override else None)
     db = connect(created.workspace.db_path)
+    from ..queries import item_counts
+
     sync(db, created.workspace, force=True)
-    counts = dict(db.execute("SELECT kind, COUNT(*) FROM item GROUP BY kind").fetchall())
+    counts = item_counts(db)
     message(f"Created a roadmap workspace in {root}: {counts.get('step', 0)} steps, "
             f"{counts.get('resource', 0) + counts.get('project', 0)} resources and mini projects, "
             f"{counts.get('question', 0)} reflection questions, {counts.get('deliverable', 0)} deliverables.")
@@ -87,8 +89,10 @@ def show(
     if item.kind != "step":
         raise UsageError(f"{item.ref} is a {item.kind}, not a step", hint="give a step number such as 3")
     info = next(s for s in get_status(db, next_count=0).steps if s.id == item.key)
+    from ..questions import latest_answers
+
     items = step_items(db, item.id)
-    answers = _answers(db, item.id)
+    answers = {r["key"]: [{"day": r["answer_day"], "text": r["answer_text"]}] for r in latest_answers(db, item.id)}
     if json:
         from dataclasses import asdict
 
@@ -98,18 +102,6 @@ def show(
     from .common import show as print_view
 
     print_view(step_view(info, item.body, items, answers))
-
-
-def _answers(db, step_id: int) -> dict[str, list]:
-    has = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'answer'").fetchone()
-    if not has:
-        return {}
-    out: dict[str, list] = {}
-    for r in db.execute(
-            """SELECT q.key, a.day, a.text FROM answer a JOIN item q ON q.id = a.item_id
-               WHERE q.step_id = ? ORDER BY a.id DESC""", (step_id,)):
-        out.setdefault(r["key"], []).append({"day": r["day"], "text": r["text"]})
-    return {k: v[:1] for k, v in out.items()}
 
 
 def _set(ctx: typer.Context, refs: list[str], state: str, date: str | None, note: str | None) -> None:
