@@ -118,3 +118,15 @@ def test_unexpected_errors_are_one_line_unless_debug(roadmap, monkeypatch):
     assert result.stderr == "Error: unexpected RuntimeError: boom (run again with --debug for the traceback)\n"
     result = typer.testing.CliRunner().invoke(app, ["--workspace", str(roadmap.root), "--debug", "status"])
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_a_roadmap_without_a_store_gets_one_on_first_use(tmp_path):
+    from roadmap_tracker.workspace import bundled_roadmap
+
+    (tmp_path / "roadmap.yaml").write_text(bundled_roadmap())
+    result = typer.testing.CliRunner().invoke(app, ["status"])
+    assert result.exit_code == 0
+    assert result.stderr == "Tracking progress on roadmap.yaml in .roadmap/roadmap.db.\n"
+    assert result.stdout.startswith("Neural Networks and Large Language Models  0% done (0/40)\n")
+    assert (tmp_path / ".roadmap" / "roadmap.db").is_file()
+    assert typer.testing.CliRunner().invoke(app, ["status"]).stderr == ""

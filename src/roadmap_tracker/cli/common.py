@@ -27,9 +27,12 @@ def open_store(ctx: typer.Context) -> tuple[Workspace, sqlite3.Connection]:
     from ..journal import sync_notes
 
     ws = workspace(ctx)
+    fresh = not ws.db_path.exists()
     db = connect(ws.db_path)
     report = sync(db, ws)
-    if report is not None and not report.empty:
+    if fresh:
+        message(f"Tracking progress on roadmap.yaml in {ws.relative(ws.db_path)}.")
+    elif report is not None and not report.empty:
         message(f"roadmap.yaml changed: {summary(report)}.")
     notes = sync_notes(db, ws)
     for name in notes.imported:
