@@ -161,7 +161,7 @@ def test_text_view(hostile, monkeypatch):
         "  Reflections\n"
         "    1.q1 Why [not](javascript:alert(1))?\n"
         "      2026-11-21: two\n"
-        "                  lines\n")
+        "      lines\n")
 
 
 def test_json(hostile):

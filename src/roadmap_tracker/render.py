@@ -19,14 +19,23 @@ STYLE = {"done": "green", "in_progress": "yellow", "skipped": "dim", "todo": ""}
 KIND_HEADINGS = {"resource": "Resources", "project": "Mini projects", "question": "Reflection questions"}
 
 
+def hang(indent: int, *parts) -> "Padding":
+    """A line indented by ``indent`` whose wrapped continuation keeps the indent."""
+    from rich.padding import Padding
+
+    return Padding(Text.assemble(*parts), (0, 0, 0, indent))
+
+
 def bar(fraction: float, width: int = BAR_WIDTH) -> Text:
     filled = round(fraction * width)
     # Two different glyphs, so the bar still reads with NO_COLOR.
     return Text.assemble(("█" * filled, "green"), ("░" * (width - filled), "dim"))
 
 
-def status_view(s: Status, width: int = 80) -> Text:
-    """The dashboard as one Text, laid out to fit ``width`` so it prints without wrapping."""
+def status_view(s: Status, width: int = 80, momentum=None) -> Text:
+    """The dashboard as one Text, laid out to fit ``width`` so it prints without wrapping.
+
+    ``momentum`` (a report.Momentum) adds one line: streaks and the pace forecast."""
     head = Text.assemble((s.title, "bold"), f"  {s.percent:.0f}% done ({s.done}/{s.total})")
     if s.skipped:
         head.append(f", {s.skipped} skipped", "dim")
@@ -67,6 +76,8 @@ def status_view(s: Status, width: int = 80) -> Text:
                 line.append("  (in progress)", "yellow")
             parts.append(line)
     parts += [Text(), Text(f"Last activity: {s.last_activity or 'none yet'}", "dim")]
+    if momentum is not None:
+        parts.append(Text(momentum.line, "dim"))
     if s.archived:
         parts += [Text(), Text("Archived (removed from roadmap.yaml, history kept)", "bold")]
         for a in s.archived:

@@ -164,6 +164,7 @@ def deliverables(ctx: typer.Context, json: JsonOpt = False):
     from rich.console import Group
     from rich.text import Text
 
+    from ..render import hang
     from .common import show
 
     parts: list = []
@@ -177,15 +178,13 @@ def deliverables(ctx: typer.Context, json: JsonOpt = False):
             parts.append(Text())
         parts.append(head)
         for c in d.counted:
-            line = Text.assemble("  ", ("✓", "green"), " ", (c.ref or "-", "cyan"), " ", c.title)
-            if c.done:
-                line.append(f" (done {c.done})", "dim")
-            parts.append(line)
-            parts += [Text.assemble("      ", (x.kind, "dim"), "  ", x.title + " " if x.title else "", (x.target, "blue"))
+            parts.append(hang(2, ("✓", "green"), " ", (c.ref or "-", "cyan"), " ", c.title,
+                              (f" (done {c.done})" if c.done else "", "dim")))
+            parts += [hang(6, (x.kind, "dim"), "  ", x.title + " " if x.title else "", (x.target, "blue"))
                       for x in c.links]
         if d.missing:
-            parts.append(Text(f"  missing: {d.missing}", "yellow"))
-        parts += [Text(f"  near miss: {n}") for n in d.near_misses]
+            parts.append(hang(2, (f"missing: {d.missing}", "yellow")))
+        parts += [hang(2, f"near miss: {n}") for n in d.near_misses]
     show(Group(*parts))
 
 
@@ -234,17 +233,18 @@ def _portfolio_view(work):
     from rich.console import Group
     from rich.text import Text
 
+    from ..render import hang
+
     n = len(work.projects)
     parts: list = [Text(f"Portfolio: {n} finished mini project{'s' * (n != 1)}", "bold")]
     for step in work.steps:
         parts += [Text(), Text.assemble((f"Step {step.number}. ", "bold cyan"), (step.title, "bold"))]
         for p in step.projects:
-            parts.append(Text.assemble("  ", (p.ref, "cyan"), " ", p.title, (f"  done {p.done}", "dim")))
-            parts += [Text.assemble("      ", (x.kind, "dim"), "  ", x.title + " " if x.title else "", (x.target, "blue"))
+            parts.append(hang(2, (p.ref, "cyan"), " ", p.title, (f"  done {p.done}", "dim")))
+            parts += [hang(6, (x.kind, "dim"), "  ", x.title + " " if x.title else "", (x.target, "blue"))
                       for x in p.links]
         if step.answers:
-            parts.append(Text("  Reflections", "bold"))
+            parts.append(hang(2, ("Reflections", "bold")))
         for a in step.answers:
-            parts += [Text.assemble("    ", (a.ref, "cyan"), " ", a.question),
-                      Text.assemble("      ", (f"{a.day}: ", "dim"), a.text.strip().replace("\n", "\n" + " " * 18))]
+            parts += [hang(4, (a.ref, "cyan"), " ", a.question), hang(6, (f"{a.day}: ", "dim"), a.text.strip())]
     return Group(*parts)
