@@ -6,6 +6,7 @@ brackets in it prints as written.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
 
@@ -49,14 +50,14 @@ def status_view(s: Status, width: int = 80, momentum=None) -> Text:
     extras = [_extra(step) for step in s.steps]
     label_width = max(map(len, labels), default=0)
     fixed = 2 + number_width + 2 + BAR_WIDTH + 2 + label_width + max((len(e) for e in extras), default=0)
-    title_width = max(12, min(max((len(st.title) for st in s.steps), default=0), width - fixed - 1))
+    title_width = max(12, min(max((cell_len(st.title) for st in s.steps), default=0), width - fixed - 1))
     for step, label, extra in zip(s.steps, labels, extras):
         current = step.number == s.current and step.state != "done"
         mark = "▶" if current else MARK[step.state]
-        title = step.title if len(step.title) <= title_width else step.title[: title_width - 1] + "…"
+        title = Text(step.title, "bold" if current else "")
+        title.truncate(title_width, overflow="ellipsis", pad=True)
         line = Text.assemble((mark, STYLE[step.state]), " ", (f"{step.number:>{number_width}}.", "cyan"), " ",
-                             (title.ljust(title_width), "bold" if current else ""), " ", bar(step.fraction), " ",
-                             label.ljust(label_width), (extra.rstrip(), "dim"))
+                             title, " ", bar(step.fraction), " ", label.ljust(label_width), (extra.rstrip(), "dim"))
         parts.append(line)
     if s.deliverables:
         parts += [Text(), Text("Deliverables", "bold")]
@@ -82,6 +83,9 @@ def status_view(s: Status, width: int = 80, momentum=None) -> Text:
         parts += [Text(), Text("Archived (removed from roadmap.yaml, history kept)", "bold")]
         for a in s.archived:
             parts.append(Text(f"  {a['key']}  {a['title']}  {LABELS[a['state']]} {a['day']}, {a['events']} events"))
+    for part in parts[1:]:
+        # Every line but the headline fits the width, so the view prints without wrapping.
+        part.truncate(width, overflow="ellipsis")
     return Text("\n").join(parts)
 
 

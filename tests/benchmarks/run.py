@@ -140,6 +140,9 @@ def main() -> None:
                 for fmt in ("markdown", "json"):
                     results.append((f"roadmap export --format {fmt}  [{name}]",
                                     median([ROADMAP, "export", "--format", fmt], ws, env, max(3, opts.runs // 3))))
+                for period in (["--last", "8w"], ["--since", "-5y"]):
+                    results.append((f"roadmap report {' '.join(period)}  [{name}]",
+                                    median([ROADMAP, "report", *period], ws, env, max(3, opts.runs // 3))))
         corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "roadmaps"
         largest = max(corpus.glob("*.md"), key=lambda p: p.stat().st_size, default=None) if corpus.is_dir() else None
         imp = subprocess.run([ROADMAP, "import", "--help"], cwd=tmp, env=env, capture_output=True)

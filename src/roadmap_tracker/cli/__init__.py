@@ -7,5 +7,6 @@ from .app import app, main
 from . import progress  # noqa: F401
 from . import journal  # noqa: F401
 from . import links  # noqa: F401
+from . import reports  # noqa: F401
 
 __all__ = ["app", "main"]

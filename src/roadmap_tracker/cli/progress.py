@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -58,19 +59,29 @@ def status(
     archived: Annotated[bool, typer.Option("--archived", help="Also list items removed from roadmap.yaml that have progress.")] = False,
 ):
     """Show overall progress, a bar per step, deliverables and what to do next."""
+    from datetime import date
+
+    from ..momentum import momentum
     from ..queries import status as get_status
 
     _, db = open_store(ctx)
     data = get_status(db, archived=archived)
+    # Streaks and the forecast cost two aggregates; the heatmap lives in `roadmap report`.
+    pace = momentum(db, date.today(), done=data.done, total=data.total)
     if json:
-        emit_json(data.to_dict())
+        emit_json({**data.to_dict(), "momentum": pace.to_dict()})
         return
     from ..render import status_view
     from .common import console
 
     out = console()
-    # Laid out to the width already; skipping Rich's wrapping halves the time on a 200-step roadmap.
-    out.print(status_view(data, out.width), no_wrap=True, overflow="ellipsis")
+    view = status_view(data, out.width, pace)
+    if out.color_system is None:
+        # Piped, or NO_COLOR: there is no style to draw and the lines already fit,
+        # so the plain text is the output (Rich's rendering costs 10 ms on 200 steps).
+        sys.stdout.write(view.plain + "\n")
+    else:
+        out.print(view, overflow="fold")
 
 
 @app.command()

@@ -1,0 +1,261 @@
+"""`roadmap export`: a README that reads like the learner's own, and a complete JSON backup."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from typer.testing import CliRunner
+
+from conftest import Runner
+from roadmap_tracker.cli import app
+
+PLAN = """\
+version: 1
+title: "Tiny *ML* roadmap"
+started: 2026-11-02
+steps:
+  - id: basics
+    title: Basics
+    objective: Learn the <basics> | fast.
+    resources:
+      - title: "Course ] part [1]"
+        url: https://example.com/course
+      - title: Book
+        url: https://example.com/book
+    projects:
+      - id: fit
+        title: Fit a line
+        items:
+          - Plot the residuals
+      - Skip me
+    questions:
+      - id: why
+        title: Why does it work?
+      - Still open?
+  - id: nets
+    title: Nets
+    projects:
+      - Two layer net
+deliverables:
+  - id: portfolio
+    title: Portfolio
+    target: 1
+    rule: done-projects
+"""
+
+MARKDOWN = r"""# Tiny \*ML\* roadmap
+
+**Progress:** 40% done (2 of 5 items, 1 skipped). Started 2026-11-02.
+
+## Progress Tracking
+
+- [ ] Step 1: Basics (2 of 4 done, 1 skipped)
+- [ ] Step 2: Nets (0 of 1 done)
+
+---
+
+## Step 1: Basics
+
+**Objective:** Learn the \<basics\> \| fast.
+
+**Resources**
+
+- [x] [Course \] part \[1\]](https://example.com/course)
+  > done 2026-11-03
+- [ ] [Book](https://example.com/book)
+
+**Mini Projects**
+
+- [x] Fit a line
+  > done 2026-11-04 · [my repo](https://github.com/ada/fit) · notebook: notes/fit.ipynb
+  - [ ] Plot the residuals
+- [ ] Skip me
+  > skipped 2026-11-05
+
+**Reflection Questions**
+
+- Why does it work?
+  > 2026-11-06: Because maths.\
+  > Really.
+- Still open?
+
+---
+
+## Step 2: Nets
+
+**Mini Projects**
+
+- [ ] Two layer net
+  > started 2026-11-10
+
+---
+
+## Final Deliverables
+
+- [x] Portfolio: 1/1
+
+Linked to the roadmap: [blog](https://ada.example.com/blog)
+
+---
+
+## Notes and Reflections
+
+### Week 2 (2026-11-09 to 2026-11-15)
+
+Step: Basics
+
+**Key concepts**
+
+- backprop
+
+### Week 1 (2026-11-02 to 2026-11-08)
+
+Step: Basics
+
+**Key concepts**
+
+- gradients
+
+**Experiments**
+
+- lr 0.1 → diverged (loss: nan)
+
+**Open questions**
+
+- [x] Why diverge? (answered 2026-11-12: too high a rate · [link](https://example.com/lr))
+"""
+
+
+def tiny_workspace(root: Path, plan: str = PLAN) -> Runner:
+    """The small fixed workspace the exact-output tests use, built through the CLI."""
+    source = root.parent / f"{root.name}-plan.yaml"
+    source.write_text(plan)
+    result = CliRunner().invoke(app, ["init", str(root), "--from", str(source), "--start", "2026-11-02"])
+    assert result.exit_code == 0, result.stderr
+    ws = Runner(root)
+    ws("check", "1.r1", "--date", "2026-11-03")
+    ws("check", "fit", "--date", "2026-11-04")
+    ws("skip", "Skip me", "--date", "2026-11-05")
+    ws("start", "2.p1", "--date", "2026-11-10")
+    ws("link", "fit", "https://github.com/ada/fit", "--title", "my repo")
+    (root / "notes" / "fit.ipynb").write_text("{}")
+    ws("link", "fit", str(root / "notes" / "fit.ipynb"))
+    ws("link", "-", "https://ada.example.com/blog", "--kind", "blog")
+    ws("reflect", "--answer", "1.q1", "Because maths.\nReally.", "--date", "2026-11-06")
+    ws("log", "--date", "2026-11-04", "-c", "gradients", "-e", "lr 0.1", "-r", "diverged", "--metric", "loss=nan",
+       "-q", "Why diverge?")
+    ws("log", "--date", "2026-11-11", "-c", "backprop")
+    ws("questions", "answer", "q1", "too high a rate", "--link", "https://example.com/lr", "--date", "2026-11-12")
+    return ws
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Runner:
+    return tiny_workspace(tmp_path / "tiny")
+
+
+def test_markdown_export_of_a_small_workspace(tiny):
+    result = tiny("export")
+    assert result.stdout == MARKDOWN
+    assert result.stderr == ""
+
+
+def test_same_data_same_bytes_and_stamp_only_when_asked(tiny):
+    assert tiny("export").stdout == tiny("export").stdout
+    assert tiny("export", "--format", "json").stdout == tiny("export", "--format", "json").stdout
+    stamped = tiny("export", "--stamp").stdout.splitlines()
+    assert stamped[4].startswith("Exported 20") and stamped[:4] == MARKDOWN.splitlines()[:4]
+    assert '"exported_at": "20' in tiny("export", "--format", "json", "--stamp").stdout
+    assert "exported_at" not in tiny("export", "--format", "json").stdout
+
+
+def test_markdown_renders_as_task_lists_without_raw_html(tiny):
+    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(tiny("export").stdout)
+    assert "<basics>" not in html and "&lt;basics&gt;" in html
+    assert '<a href="https://example.com/course">Course ] part [1]</a>' in html
+    assert html.count("<h2>") == 5  # progress, two steps, deliverables, diary: no stray heading
+
+
+def test_no_diary_and_one_step(tiny):
+    no_diary = tiny("export", "--no-diary").stdout
+    assert no_diary == MARKDOWN[: MARKDOWN.index("\n---\n\n## Notes and Reflections")]
+    step = tiny("export", "--step", "2").stdout
+    assert step == """\
+# Tiny \\*ML\\* roadmap
+
+**Progress:** 40% done (2 of 5 items, 1 skipped). Started 2026-11-02.
+
+---
+
+## Step 2: Nets
+
+**Mini Projects**
+
+- [ ] Two layer net
+  > started 2026-11-10
+"""  # no diary week is about step 2
+    assert "### Week 1" in tiny("export", "--step", "basics").stdout
+    assert tiny("export", "--step", "1.p1", code=2).stderr == "Error: --step 1.p1: 1.p1 is a project, not a step\n"
+
+
+def test_output_file_is_written_whole(tiny, tmp_path):
+    target = tmp_path / "out" / "README.md"
+    result = tiny("export", "-o", str(target))
+    assert result.stdout == ""
+    assert result.stderr == f"Wrote the roadmap as Markdown to {target}.\n"
+    assert target.read_text() == MARKDOWN
+    assert [p.name for p in target.parent.iterdir()] == ["README.md"]  # no temporary file left behind
+
+
+def test_json_backup_has_every_table_with_its_columns(tiny):
+    data = json.loads(tiny("export", "--format", "json").stdout)
+    assert list(data) == ["format", "version", "schema", "roadmap_yaml", "tables", "notes"]
+    assert (data["format"], data["version"], data["schema"]) == ("roadmap-tracker-backup", 1, 4)
+    assert data["roadmap_yaml"] == (tiny.root / "roadmap.yaml").read_text()
+    columns = {name: list(rows[0]) for name, rows in data["tables"].items()}
+    assert columns == {
+        "roadmap": ["id", "title", "source", "source_size", "source_mtime_ns", "source_hash", "started",
+                    "week_starts", "notes_dir", "synced_at"],
+        "item": ["id", "roadmap_id", "key", "kind", "parent_id", "step_id", "position", "seq", "title", "url",
+                 "body", "extra", "created_at", "archived_at", "state", "state_day"],
+        "event": ["id", "item_id", "state", "day", "recorded_at", "note", "auto"],
+        "link": ["id", "item_id", "target", "is_path", "kind", "title", "note", "added_at", "checked_at",
+                 "check_status", "check_final_url", "check_redirects", "check_elapsed", "check_error"],
+        "entry": ["id", "week", "start_day", "end_day", "step", "concepts", "experiments", "text", "tags", "refs",
+                  "steps", "extra", "updated_at"],
+        "question": ["id", "entry_id", "text", "asked_on", "answer", "answered_on", "answer_item_id", "answer_url",
+                     "removed_at"],
+        "answer": ["id", "item_id", "day", "text", "recorded_at"],
+        "notefile": ["path", "week", "size", "mtime_ns", "hash", "written"],
+    }
+    counts = {name: len(rows) for name, rows in data["tables"].items()}
+    assert counts == {"roadmap": 1, "item": 11, "event": 4, "link": 3, "entry": 2, "question": 1, "answer": 1,
+                      "notefile": 2}
+    assert data["tables"]["event"][0]["auto"] is False and data["tables"]["link"][1]["is_path"] is True
+    assert [n["path"] for n in data["notes"]] == ["week1.md", "week2.md"]
+    assert data["notes"][0]["text"] == (tiny.root / "notes" / "week1.md").read_text()
+
+
+def test_json_backup_keeps_archived_items_and_their_history(tiny):
+    plan = tiny.root / "roadmap.yaml"
+    plan.write_text(plan.read_text().replace("      - title: Book\n        url: https://example.com/book\n", ""))
+    tiny("check", "1.r1", "--date", "2026-11-20")  # already done: no event, but the sync archives Book
+    items = json.loads(tiny("export", "--format", "json").stdout)["tables"]["item"]
+    assert [i["title"] for i in items if i["archived_at"]] == ["Book"]
+    assert "Book" not in tiny("export").stdout
+
+
+def test_json_is_a_whole_backup(tiny):
+    result = tiny("export", "--format", "json", "--no-diary", code=2)
+    assert result.stderr == "Error: --step and --no-diary narrow the markdown export; a backup is always whole\n"
+
+
+def test_bundled_roadmap_export_has_a_checklist_like_the_readme(roadmap):
+    roadmap("check", "1.r1", "1.r2", "1.r3", "1.r4", "1.p1", "1.p2", "1.p3", "--date", "2026-11-20")
+    text = roadmap("export").stdout
+    assert "- [x] Step 1: Mathematical Foundations\n- [ ] Step 2: Introduction to Neural Networks\n" in text
+    assert "- [x] Plot how a 2x2 matrix transforms the plane\n  > done 2026-11-20\n" in text
+    assert "- [x] A portfolio" not in text and "## Final Deliverables" in text
