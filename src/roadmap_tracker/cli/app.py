@@ -1,7 +1,5 @@
 """The Typer app, its global options, and the one place errors become messages."""
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Annotated, Optional

@@ -1,7 +1,5 @@
 """Commands for the weekly diary: log, logs, questions, reflect."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """Commands for proof of work: link, unlink, links, deliverables, portfolio."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional

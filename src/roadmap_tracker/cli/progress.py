@@ -1,7 +1,5 @@
 """Commands for the plan and progress: init, status, show, check, uncheck, start, skip, history, sync."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Optional

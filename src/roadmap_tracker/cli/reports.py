@@ -1,7 +1,5 @@
 """Commands that look back and carry the roadmap elsewhere: report, export, restore, import."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
