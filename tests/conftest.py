@@ -66,6 +66,16 @@ class Runner:
         return dict(rows)
 
 
+def workspace_from(tmp_path: Path, plan: str, name: str = "ws") -> Runner:
+    """A workspace made with `roadmap init --from` a plan written here, started on 2 November 2026."""
+    source = tmp_path / f"{name}-plan.yaml"
+    source.write_text(plan, encoding="utf-8")
+    runner = Runner(tmp_path / name)
+    result = CliRunner().invoke(app, ["init", str(runner.root), "--from", str(source), "--start", "2026-11-02"])
+    assert result.exit_code == 0, result.stderr
+    return runner
+
+
 @pytest.fixture
 def roadmap(tmp_path) -> Runner:
     """A fresh workspace made from the bundled roadmap, started on Monday 2 November 2026."""

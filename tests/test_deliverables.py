@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import Runner
-from roadmap_tracker.cli import app
+from conftest import Runner, workspace_from
 
 
 def counts(ws) -> dict[str, tuple[int, int]]:
@@ -101,12 +99,7 @@ deliverables:
 
 @pytest.fixture
 def tiny(tmp_path) -> Runner:
-    source = tmp_path / "plan.yaml"
-    source.write_text(PLAN)
-    runner = Runner(tmp_path / "tiny")
-    result = CliRunner().invoke(app, ["init", str(runner.root), "--from", str(source), "--start", "2026-11-02"])
-    assert result.exit_code == 0, result.stderr
-    return runner
+    return workspace_from(tmp_path, PLAN, "tiny")
 
 
 def test_done_projects_without_a_kind_and_the_checked_rule(tiny):

@@ -8,10 +8,8 @@ import sqlite3
 import pytest
 from hypothesis import given, strategies as st
 from markdown_it import MarkdownIt
-from typer.testing import CliRunner
 
-from conftest import Runner
-from roadmap_tracker.cli import app
+from conftest import Runner, workspace_from
 from roadmap_tracker.mdtext import markdown_escape, markdown_link, markdown_url
 
 PLAN = """\
@@ -48,11 +46,7 @@ WIKI = "https://en.wikipedia.org/wiki/Transformer_(deep_learning)"
 
 @pytest.fixture
 def hostile(tmp_path) -> Runner:
-    source = tmp_path / "plan.yaml"
-    source.write_text(PLAN)
-    ws = Runner(tmp_path / "ws")
-    result = CliRunner().invoke(app, ["init", str(ws.root), "--from", str(source), "--start", "2026-11-02"])
-    assert result.exit_code == 0, result.stderr
+    ws = workspace_from(tmp_path, PLAN)
     ws("check", "break", "tick", "--date", "2026-11-20")
     ws("link", "break", REPO, "--title", "my ]repo[ | <b>")
     ws("link", "break", WIKI)

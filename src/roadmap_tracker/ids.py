@@ -28,3 +28,12 @@ def slugify(text: str) -> str:
         cut = slug[:MAX_SLUG]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
     return slug or "item"
+
+
+def unique(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``… whichever is not yet in ``taken`` (which it joins)."""
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    taken.add(key)
+    return key

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from .ids import POSITIONAL, slugify
+from .ids import POSITIONAL, slugify, unique
 from .urls import BadURL, normalize_url
 
 __all__ = ["ImportReport", "MarkdownImportError", "import_markdown", "slugify"]
@@ -208,14 +208,6 @@ def _clean(s: str, heading: bool = False) -> str:
     if heading:
         s = _NUMBERING.sub("", s, count=1)
     return s.strip().rstrip(":,;-–— ").strip()
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
 
 
 def _shorten(s: str, limit: int) -> str:
@@ -500,7 +492,7 @@ class _Step:
         self.kinds[kind].append(entry)
 
     def _entry(self, title: str, url: str | None, box: str | None, line: int) -> dict:
-        entry = {"id": _unique(slugify(title), self.taken), "title": title}
+        entry = {"id": unique(slugify(title), self.taken), "title": title}
         try:
             entry.update({"url": url} if url and normalize_url(url) else {})
         except BadURL as exc:
@@ -626,7 +618,7 @@ def _import(text: str, source: str) -> tuple[dict, dict[str, str], ImportReport]
             reasons[i] = "has nothing that could be imported"
             continue
         slug = slugify(step.title)
-        sid = _unique(f"step-{slug}" if POSITIONAL.match(slug) else slug, step_ids)  # "2024" reads as a step number
+        sid = unique(f"step-{slug}" if POSITIONAL.match(slug) else slug, step_ids)  # "2024" reads as a step number
         data["steps"].append(step.to_dict(sid))
         states.update({sid: "done"} if ticked.get(step) else {})
         states.update((f"{sid}/{item_id}", "done") for item_id in step.done)

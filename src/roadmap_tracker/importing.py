@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .errors import UsageError, WorkspaceExists
-from .ids import slugify
+from .ids import slugify, unique
 from .paths import ROADMAP_FILE, STORE_DIR
 
 KINDS = ("resources", "projects", "questions")
@@ -100,14 +100,6 @@ def _key(e: dict, step_key: str) -> str:
     return e.get("id") or f"{step_key}/{slugify(e['title'])}"
 
 
-def _unique(base: str, taken: set[str]) -> str:
-    key, n = base, 2
-    while key in taken:
-        key, n = f"{base}-{n}", n + 1
-    taken.add(key)
-    return key
-
-
 def merge(base: dict, imported: dict, taken: set[str]) -> tuple[dict, dict[str, str], int, int]:
     """``base`` with the steps and items of ``imported`` it lacks appended.
 
@@ -122,7 +114,7 @@ def merge(base: dict, imported: dict, taken: set[str]) -> tuple[dict, dict[str, 
         target = (next((s for s in merged["steps"] if (s.get("id") or slugify(s["title"])) == ikey), None)
                   or next((s for s in merged["steps"] if s["title"].casefold() == step["title"].casefold()), None))
         if target is None:
-            skey = _unique(ikey, taken)
+            skey = unique(ikey, taken)
             target = {"id": skey, "title": step["title"], **({"objective": step["objective"]} if step.get("objective") else {})}
             merged["steps"].append(target)
             new_steps += 1
@@ -146,7 +138,7 @@ def _merge_items(have: list, incoming: list, ikey: str, skey: str, taken: set[st
         match = (next((e for e in have if _key(e, skey) == wanted), None)
                  or next((e for e in have if e["title"].casefold() == item["title"].casefold()), None))
         if match is None:
-            key = _unique(wanted, taken)
+            key = unique(wanted, taken)
             match = {k: v for k, v in item.items() if k not in ("id", "items")}
             if key != f"{skey}/{slugify(item['title'])}":
                 match = {"id": key, **match}  # only a key the title does not give needs spelling out

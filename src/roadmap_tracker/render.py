@@ -20,7 +20,7 @@ STYLE = {"done": "green", "in_progress": "yellow", "skipped": "dim", "todo": ""}
 KIND_HEADINGS = {"resource": "Resources", "project": "Mini projects", "question": "Reflection questions"}
 
 
-def hang(indent: int, *parts) -> "Padding":
+def hang(indent: int, *parts):
     """A line indented by ``indent`` whose wrapped continuation keeps the indent."""
     from rich.padding import Padding
 
