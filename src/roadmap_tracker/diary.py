@@ -14,23 +14,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .experiments import Experiment, format_experiment, parse_experiment
+from .notetags import label, tags_and_refs, union
+from .weeksections import CONCEPTS, EXPERIMENTS, NOTES, QUESTIONS, render_body, section_of
+
 __all__ = ["DiaryError", "Experiment", "WeekEntry", "render_week", "parse_week", "read_week", "normalise",
            "format_experiment", "parse_experiment", "section_of", "week_from_path"]
 
 
 class DiaryError(ValueError):
     """A note that cannot be read. The message names the file and says what to fix."""
-
-
-@dataclass
-class Experiment:
-    text: str
-    result: str | None = None
-    metric: str | None = None
-    value: str | None = None
-
-    def __str__(self) -> str:
-        return format_experiment(self)
 
 
 @dataclass
@@ -49,88 +42,7 @@ class WeekEntry:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-CONCEPTS, EXPERIMENTS, QUESTIONS, NOTES = "concepts", "experiments", "questions", "notes"
-_TITLES = {CONCEPTS: "Key concepts", EXPERIMENTS: "Experiments", QUESTIONS: "Open questions", NOTES: "Notes"}
-_WHEN = r"( (this|last) week| today)?"
-_SECTION_RES = [(kind, re.compile(rx)) for kind, rx in [
-    (CONCEPTS, rf"((key|main|new) )?(concepts?|ideas?|learnings?|takeaways?|lessons?)( (i )?(learned|learnt))?{_WHEN}"
-               rf"|(what|things) i (learned|learnt){_WHEN}|til|today i learned"),
-    (EXPERIMENTS, rf"(experiments?|results?|trials?)( (run|tried|done))?( (and )?(results?|outcomes?)( observed)?)?"
-                  rf"{_WHEN}|what i tried"),
-    (QUESTIONS, r"((open|remaining|unanswered|new) )?questions?( (and )?(areas?|things|topics) to "
-                r"(revisit|review|explore))?( for later| to revisit)?|(areas?|things|topics) to (revisit|review|explore)"),
-    (NOTES, r"(other |free )?notes?"),
-]]
 _KNOWN_KEYS = ("week", "start", "end", "step", "tags", "refs")
-
-
-def section_of(heading: str) -> str | None:
-    """Which section a heading names ('Key concepts learned' -> 'concepts'), or None."""
-    words = " ".join(re.sub(r"[^a-z0-9]+", " ", heading.lower()).split())
-    words = re.sub(r"^(\d+ )+", "", words)  # numbered headings: '2. Experiments'
-    return next((kind for kind, rx in _SECTION_RES if rx.fullmatch(words)), None)
-
-
-# Experiment line: `TEXT → RESULT (METRIC: VALUE)`. The first arrow (→, -> or =>) not
-# preceded by a backslash ends the text; a final ` (M: V)` group holds the metric.
-# Backslash escapes keep the split unambiguous and still display right in Markdown.
-_ARROW = re.compile(r"(?<!\\)→|->|=>")
-_RESULT_WORD = re.compile(r"(?P<t>.*?):[ \t]*results?\b[ \t]*[:=-]?[ \t]*(?P<r>\S.*)", re.S | re.I)
-
-
-def _slashes(s: str, i: int) -> int:
-    """How many backslashes stand right before s[i]."""
-    return i - len(s[:i].rstrip("\\"))
-
-
-def _metric_group(r: str) -> tuple[int, str, str] | None:
-    """Start, metric and value of a final ` (M: V)` group in `r`, if there is one."""
-    if not r.endswith(")") or _slashes(r, len(r) - 1) % 2:
-        return None
-    depth = 0
-    for i in range(len(r) - 1, -1, -1):
-        if r[i] in "()" and _slashes(r, i) % 2 == 0:
-            depth += 1 if r[i] == ")" else -1
-            if depth == 0:
-                inner = r[i + 1:-1]
-                colon = next((j for j, c in enumerate(inner) if c == ":" and _slashes(inner, j) % 2 == 0), None)
-                # 'f(x: 1)' glued to a word is prose, not a metric.
-                ok = colon is not None and (i == 0 or r[i - 1].isspace())
-                return (i, inner[:colon], inner[colon + 1:]) if ok else None
-    return None
-
-
-def format_experiment(x: Experiment) -> str:
-    """One experiment as bullet text (without the '- '); `parse_experiment` reads it back."""
-    line = re.sub(r"→|(?<=[-=\\])>", lambda m: "\\" + m[0], x.text)  # '-\>' still shows as '->'
-    r = x.result or ""
-    if x.metric or x.value:
-        metric = re.sub(r"[\\():]", lambda m: "\\" + m[0], x.metric or "")
-        value = re.sub(r"[\\()]", lambda m: "\\" + m[0], x.value or "")
-        r = f"{r} ({metric}:{' ' + value if value else ''})".lstrip()
-    elif r.endswith(")") and ((k := _slashes(r, len(r) - 1)) or _metric_group(r)):
-        r = r[:len(r) - 1 - k] + "\\" * (2 * k + 1) + ")"  # an escaped ')' closes no metric group
-    if r:
-        return f"{line} → {r}".lstrip()
-    # A trailing arrow says 'no result', so text that reads 'X: result Y' stays whole.
-    return line + " →" if _RESULT_WORD.fullmatch(line) else line
-
-
-def parse_experiment(line: str) -> Experiment:
-    """Read 'X → Y (metric: value)', 'X -> Y', 'X: result Y' or a plain 'X'."""
-    if (m := _ARROW.search(line)):
-        text, rest = line[:m.start()], line[m.end():].strip()
-    elif (m := _RESULT_WORD.fullmatch(line)):
-        text, rest = m["t"], m["r"].strip()
-    else:
-        text, rest = line, ""
-    text = re.sub(r"\\([→>])", r"\1", text.strip())
-    if (group := _metric_group(rest)):
-        unescape = lambda s: re.sub(r"\\([\\():])", r"\1", s.strip()) or None  # noqa: E731
-        return Experiment(text, rest[:group[0]].rstrip() or None, unescape(group[1]), unescape(group[2]))
-    if rest.endswith(")") and (k := _slashes(rest, len(rest) - 1)):
-        rest = rest[:len(rest) - 1 - k] + "\\" * (k // 2) + ")"
-    return Experiment(text, rest or None)
 
 
 def _nl(s: str) -> str:
@@ -140,21 +52,6 @@ def _nl(s: str) -> str:
 def _trim(s: str) -> str:
     """Drop blank lines around a block and trailing space; inner layout stays verbatim."""
     return re.sub(r"\A(?:[ \t]*\n)+", "", s).rstrip()
-
-
-def _label(s: Any) -> str:
-    """Tags and refs are one-line names; a leading '#' is the hashtag sign, not part of the name."""
-    return re.sub(r"^[#\s]+", "", " ".join(str(s).split()))
-
-
-def _union(*groups: list[str], fold: bool = False) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for item in (x for g in groups for x in g):
-        if item and (key := item.casefold() if fold else item) not in seen:
-            seen.add(key)
-            out.append(item)
-    return out
 
 
 def normalise(entry: WeekEntry) -> WeekEntry:
@@ -170,29 +67,10 @@ def normalise(entry: WeekEntry) -> WeekEntry:
         experiments=[x for x in experiments if x.text or x.result or x.metric or x.value],
         questions=[s for s in map(opt, entry.questions) if s], text=_trim(_nl(entry.text)),
         extra={k: v for k, v in entry.extra.items() if k not in _KNOWN_KEYS})
-    tags, refs = _scan(_md().parse(_body(e)))
-    e.tags = _union([_label(t) for t in entry.tags], tags, fold=True)
-    e.refs = _union([_label(r) for r in entry.refs], refs)
+    tags, refs = tags_and_refs(_md().parse(render_body(e)))
+    e.tags = union([label(t) for t in entry.tags], tags, fold=True)
+    e.refs = union([label(r) for r in entry.refs], refs)
     return e
-
-
-def _bullet(item: str) -> str:
-    first, *rest = item.split("\n")
-    mark = "*" if re.fullmatch(r"[- \t]*", first) and first.count("-") >= 2 else "-"  # '- --' is a rule
-    return "\n".join([f"{mark} {first}"] + [f"  {line}" if line else "" for line in rest])
-
-
-def _body(e: WeekEntry) -> str:
-    span = {(True, True): f" ({e.start} to {e.end})", (True, False): f" (from {e.start})",
-            (False, True): f" (to {e.end})", (False, False): ""}[e.start is not None, e.end is not None]
-    blocks = [f"# Week {e.week}{span}"]
-    for kind, items in ((CONCEPTS, e.concepts), (EXPERIMENTS, [format_experiment(x) for x in e.experiments]),
-                        (QUESTIONS, e.questions)):
-        if items:
-            blocks += [f"## {_TITLES[kind]}", "\n".join(map(_bullet, items))]
-    if e.text:
-        blocks += [f"## {_TITLES[NOTES]}", e.text]
-    return "\n\n".join(blocks) + "\n"
 
 
 @lru_cache(maxsize=1)
@@ -215,9 +93,9 @@ def render_week(entry: WeekEntry) -> str:
     import yaml
 
     e = normalise(entry)
-    body = _body(e)
+    body = render_body(e)
     # Refs are found again in the text on reading; only refs the text lacks need writing down.
-    refs = e.refs if e.refs != _scan(_md().parse(body))[1] else None
+    refs = e.refs if e.refs != tags_and_refs(_md().parse(body))[1] else None
     meta = {"week": e.week, "start": e.start, "end": e.end, "step": e.step, "tags": e.tags or None, "refs": refs}
     meta = {k: v for k, v in meta.items() if v is not None} | e.extra
     front = yaml.dump(meta, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=float("inf"))
@@ -230,28 +108,6 @@ def _md() -> Any:
 
     # Plain CommonMark: the GFM table rule would read '- |' over '---' as a table, not a list item.
     return MarkdownIt("commonmark")
-
-
-# '[[Title]]', '![[Title|alias]]', '[[Title#Part]]' (checked first, so its '#' is no tag) or '#word'.
-_MARKS = re.compile(r"!?\[\[(?P<wiki>[^\[\]|#\n]*)(?:#[^\[\]|\n]*)?(?:\|[^\[\]\n]*)?\]\]"
-                    r"|(?<![\w#/&])#(?P<hash>\w[\w+\-.]*)")
-_GAPS = {"softbreak": "\n", "hardbreak": "\n", "code_inline": " ", "html_inline": " ", "image": " "}
-
-
-def _scan(tokens: list) -> tuple[list[str], list[str]]:
-    """Tags ('#word') and refs ('#3', '#3.p2', '[[Title]]') in prose; code and raw HTML are never read."""
-    tags, refs = [], []
-    for tok in (t for t in tokens if t.type == "inline"):
-        prose = "".join(c.content if c.type == "text" else _GAPS.get(c.type, "") for c in tok.children or [])
-        for m in _MARKS.finditer(prose):
-            word = m["hash"].rstrip(".-") if m["hash"] else ""
-            if m["wiki"] is not None:
-                refs.append(_label(m["wiki"]))
-            elif re.fullmatch(r"\d+(?:\.\w+)*", word):  # '#3', '#3.p2': a roadmap step
-                refs.append(word)
-            elif re.search(r"[^\W\d_]", word):
-                tags.append(word)
-    return _union(tags, fold=True), _union(refs)
 
 
 def week_from_path(path: str) -> int | None:
@@ -301,7 +157,7 @@ def _meta(data: dict, lines: list[str], where: str) -> dict[str, Any]:
         value = re.split(r"[,\s]+", value) if isinstance(value, str) else value
         if not isinstance(value, list):
             raise bad(key, "a list like [a, b]")
-        out[key] = [_label(v) for v in value if v is not None]
+        out[key] = [label(v) for v in value if v is not None]
     return out
 
 
@@ -385,11 +241,11 @@ def parse_week(text: str | bytes, *, path: str = "", week: int | None = None) ->
         raise DiaryError(f"{where}: cannot tell which week this is; name it weekN.md or add 'week: N' front matter")
     if n < 1:
         raise DiaryError(f"{where}: week {n} does not exist: weeks start at 1")
-    tags, refs = _scan(tokens)
+    tags, refs = tags_and_refs(tokens)
     start, end = meta.get("start"), meta.get("end")
     if title and start is None and end is None:
         start, end = title[1], title[2]
     return WeekEntry(n, start, end, meta.get("step"), found[CONCEPTS], found[EXPERIMENTS], found[QUESTIONS],
-                     "\n\n".join(r for r in runs if r), _union(meta.get("tags", []), tags, fold=True),
-                     _union(meta.get("refs", []), refs),
+                     "\n\n".join(r for r in runs if r), union(meta.get("tags", []), tags, fold=True),
+                     union(meta.get("refs", []), refs),
                      {k: v for k, v in (data or {}).items() if k not in _KNOWN_KEYS})
