@@ -35,13 +35,18 @@ def open_store(ctx: typer.Context) -> tuple[Workspace, sqlite3.Connection]:
     elif report is not None and not report.empty:
         message(f"roadmap.yaml changed: {summary(report)}.")
     notes = sync_notes(db, ws)
+    tell_notes(ws, notes)
+    for problem in notes.problems:
+        message(f"Warning: {problem}; the file was left as it is and not read.")
+    return ws, db
+
+
+def tell_notes(ws: Workspace, notes) -> None:
+    """Say which diary files were read back, and where the versions they replaced went."""
     for name in notes.imported:
         message(f"Read {name} into the diary.")
     for path in notes.backups:
         message(f"Kept the earlier version in {ws.relative(path)}.")
-    for problem in notes.problems:
-        message(f"Warning: {problem}; the file was left as it is and not read.")
-    return ws, db
 
 
 def summary(report) -> str:

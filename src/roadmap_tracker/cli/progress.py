@@ -188,20 +188,16 @@ def sync(ctx: typer.Context, json: JsonOpt = False):
     from dataclasses import asdict
 
     from ..db import connect
-    from ..sync import sync as run_sync
-    from .common import workspace
-
     from ..errors import UsageError
     from ..journal import sync_notes
+    from ..sync import sync as run_sync
+    from .common import tell_notes, workspace
 
     ws = workspace(ctx)
     db = connect(ws.db_path)
     report = run_sync(db, ws, force=True)
     notes = sync_notes(db, ws)
-    for name in notes.imported:
-        message(f"Read {name} into the diary.")
-    for path in notes.backups:
-        message(f"Kept the earlier version in {ws.relative(path)}.")
+    tell_notes(ws, notes)
     if notes.problems:
         raise UsageError(notes.problems[0], hint="fix the file and run `roadmap sync` again")
     if json:
