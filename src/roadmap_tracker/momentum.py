@@ -77,16 +77,9 @@ def progress_as_of(db: sqlite3.Connection, day: date) -> tuple[int, int]:
                   COALESCE(SUM(i.state = 'skipped'), 0) AS skipped
            FROM st s LEFT JOIN st i ON i.step_id = s.id AND i.id != s.id
            WHERE s.kind = 'step' GROUP BY s.id""", {"day": day.isoformat()}).fetchall()
-    done = counted = 0
-    for r in rows:
-        if r["own"] == "skipped":
-            continue
-        if r["total"] == 0:
-            counted += 1  # a step with nothing to count is one unit of its own
-            done += r["own"] == "done"
-        else:
-            counted += r["total"] - r["skipped"]
-            done += r["total"] - r["skipped"] if r["own"] == "done" else r["done"]
+    from .queries import overall
+
+    done, counted, _ = overall((r["own"], r["total"], r["done"], r["skipped"]) for r in rows)
     return done, counted
 
 

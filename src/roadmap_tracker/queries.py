@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict, dataclass, field
+from typing import Iterable
 
 from .outline import COUNTED_KINDS
 from .refs import ref_for
@@ -74,22 +75,29 @@ class Status:
         return data
 
 
+def overall(steps: Iterable[tuple[str, int, int, int]]) -> tuple[int, int, int]:
+    """(done, counted, skipped) for the roadmap, from each step's (state, total, done, skipped)
+    over its resources and mini projects."""
+    done = counted = skipped = 0
+    for state, total, step_done, step_skipped in steps:
+        if state == "skipped":
+            skipped += total
+        elif total == 0:
+            # A step with nothing to count is one unit of its own.
+            counted += 1
+            done += state == "done"
+        else:
+            skipped += step_skipped
+            counted += total - step_skipped
+            # A step the learner marked done counts whole, as in a README's progress checklist.
+            done += total - step_skipped if state == "done" else step_done
+    return done, counted, skipped
+
+
 def status(db: sqlite3.Connection, *, next_count: int = 5, archived: bool = False) -> Status:
     title = db.execute("SELECT title FROM roadmap WHERE id = 1").fetchone()["title"]
     steps = _steps(db)
-    done = counted = skipped = 0
-    for s in steps:
-        if s.state == "skipped":
-            skipped += s.total
-        elif s.total == 0:
-            # A step with nothing to count is one unit of its own.
-            counted += 1
-            done += s.state == "done"
-        else:
-            skipped += s.skipped
-            counted += s.counted
-            # A step the learner marked done counts whole, as in a README's progress checklist.
-            done += s.counted if s.state == "done" else s.done
+    done, counted, skipped = overall((s.state, s.total, s.done, s.skipped) for s in steps)
     percent = 100.0 * done / counted if counted else 0.0
     current = next((s.number for s in steps if s.state == "in_progress"), None)
     if current is None:
