@@ -14,22 +14,18 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
-
-from .db import transaction
 from typing import TYPE_CHECKING
 
+from .db import transaction
 from .errors import UsageError
 from .files import atomic_write
 from .paths import Workspace
+from .timestamps import utc_now
 
 if TYPE_CHECKING:  # the diary format is loaded only when a week is read or written
     from .diary import WeekEntry
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 # --- weeks -------------------------------------------------------------------
@@ -133,7 +129,7 @@ def _store(db: sqlite3.Connection, entry: WeekEntry, day: date) -> int:
     values = (entry.start.isoformat(), entry.end.isoformat(), entry.step, json.dumps(entry.concepts),
               json.dumps([vars(x) for x in entry.experiments]), entry.text, json.dumps(entry.tags),
               json.dumps(entry.refs), json.dumps(_step_keys(db, entry.refs)),
-              json.dumps(entry.extra, default=str), _now())
+              json.dumps(entry.extra, default=str), utc_now())
     row = db.execute("SELECT id FROM entry WHERE week = ?", (entry.week,)).fetchone()
     if row:
         entry_id = row[0]
@@ -159,7 +155,7 @@ def _store_questions(db: sqlite3.Connection, entry_id: int, texts: list[str], da
             db.execute("UPDATE question SET removed_at = NULL WHERE id = ?", (row["id"],))
     for text, row in rows.items():
         if text not in texts and row["removed_at"] is None:
-            db.execute("UPDATE question SET removed_at = ? WHERE id = ?", (_now(), row["id"]))
+            db.execute("UPDATE question SET removed_at = ? WHERE id = ?", (utc_now(), row["id"]))
 
 
 def _step_keys(db: sqlite3.Connection, refs: list[str]) -> list[str]:

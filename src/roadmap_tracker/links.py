@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .db import transaction
 from .errors import FAILURE, NOT_FOUND, RoadmapError, UsageError
 from .refs import Item, ref_for
+from .timestamps import utc_now
 from .urls import KINDS, BadURL, infer_kind, is_url, normalize_url
 
 OVERALL_SECONDS = 60.0  # the whole check's bound, unless --timeout asks for more
@@ -83,10 +83,6 @@ class CheckRun:
     unchecked: list[Link]  # cut off by the overall time limit; their last result is kept
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def resolve_target(root: Path, text: str, *, cwd: Path | None = None, must_exist: bool = True) -> tuple[str, bool]:
     """(stored text, is_path) for what the user typed, or raise BadLink with the reason."""
     text = text.strip()
@@ -148,7 +144,7 @@ def add(db: sqlite3.Connection, root: Path, item: Item | None, text: str, *, kin
         guessed = kind or (_path_kind(target) if is_path else infer_kind(target))
         cur = db.execute(
             "INSERT INTO link (item_id, target, is_path, kind, title, note, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (item_id, target, is_path, guessed, title or None, note or None, _now()))
+            (item_id, target, is_path, guessed, title or None, note or None, utc_now()))
         link_id = cur.lastrowid
     return Added(load(db, link_id), created=True, inferred=kind is None)
 
@@ -247,7 +243,7 @@ def _links(db: sqlite3.Connection, where: str, params: tuple) -> list[Link]:
 
 def record_checks(db: sqlite3.Connection, results: list[tuple[int, object]], checked_at: str | None = None) -> None:
     """Cache check results (anything with CheckResult's fields) on their links, in one transaction."""
-    checked_at = checked_at or _now()
+    checked_at = checked_at or utc_now()
     with transaction(db):
         for link_id, r in results:
             db.execute(

@@ -9,8 +9,9 @@ migration: append a new one.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
 from typing import Callable
+
+from .timestamps import utc_now
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
 
@@ -88,7 +89,7 @@ def apply(db: sqlite3.Connection, fn: Callable[[sqlite3.Connection], None], numb
         fn(db)
         db.execute(
             "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
-            (fn.__name__, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            (fn.__name__, utc_now()),
         )
         db.execute(f"PRAGMA user_version = {number}")
         db.execute("COMMIT")

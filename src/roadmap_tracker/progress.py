@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 from .db import transaction
 from .errors import UsageError
 from .outline import COUNTED_KINDS
 from .refs import Item
+from .timestamps import utc_now
 
 STATES = ("todo", "in_progress", "done", "skipped")
 LABELS = {"todo": "to do", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
@@ -35,7 +36,7 @@ def current_state(db: sqlite3.Connection, item_id: int) -> tuple[str, bool]:
 def _record(db, item_id: int, state: str, day: date, note: str | None, auto: bool = False) -> None:
     db.execute(
         "INSERT INTO event (item_id, state, day, recorded_at, note, auto) VALUES (?, ?, ?, ?, ?, ?)",
-        (item_id, state, day.isoformat(), datetime.now(timezone.utc).isoformat(timespec="seconds"), note, auto),
+        (item_id, state, day.isoformat(), utc_now(), note, auto),
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 from .db import transaction
 from .errors import UnknownItem, UsageError
 from .refs import Item
+from .timestamps import utc_now
 
 
 @dataclass
@@ -132,7 +133,7 @@ def current_step_questions(db: sqlite3.Connection) -> list[str]:
 def record_answers(db: sqlite3.Connection, answers: list[tuple[Item, str]], day: date) -> list[Item]:
     """Add a revision for every answer that differs from the latest; the history is kept."""
     changed = []
-    recorded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    recorded_at = utc_now()
     with transaction(db):
         for item, text in answers:
             if item.kind != "question":

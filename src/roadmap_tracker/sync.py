@@ -11,10 +11,11 @@ import bisect
 import hashlib
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 
 from .db import transaction
 from .paths import Workspace
+from .timestamps import utc_now
 
 
 @dataclass
@@ -29,10 +30,6 @@ class SyncReport:
     @property
     def empty(self) -> bool:
         return not (self.added or self.renamed or self.moved or self.removed or self.restored or self.changed)
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def needs_sync(db: sqlite3.Connection, ws: Workspace) -> bool:
@@ -76,7 +73,7 @@ def sync(db: sqlite3.Connection, ws: Workspace, *, force: bool = False) -> SyncR
                    else (known["started"] if known and known["started"] else date.today().isoformat()))
         header = (roadmap.title, ws.relative(ws.roadmap_file), st.st_size, st.st_mtime_ns,
                   hashlib.sha256(data).hexdigest(), started,
-                  roadmap.week_starts, roadmap.notes_dir, _now())
+                  roadmap.week_starts, roadmap.notes_dir, utc_now())
         db.execute(
             """INSERT INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash,
                    started, week_starts, notes_dir, synced_at)
@@ -111,13 +108,13 @@ def _apply(db: sqlite3.Connection, rows: list) -> SyncReport:
         if stored[row.key]["title"] != row.title:
             report.renamed.append((stored[row.key]["title"], row.title))
     for key in gone:
-        db.execute("UPDATE item SET archived_at = ? WHERE id = ?", (_now(), stored[key]["id"]))
+        db.execute("UPDATE item SET archived_at = ? WHERE id = ?", (utc_now(), stored[key]["id"]))
         report.removed.append(stored[key]["title"])
 
     new_keys = {row.key for row in new}
     report.moved = _moved(stored, rows, new_keys)
     ids = {k: r["id"] for k, r in stored.items()}
-    now = _now()
+    now = utc_now()
     for seq, row in enumerate(rows, start=1):
         parent_id = ids.get(row.parent) if row.parent else None
         step_id = ids.get(row.step) if row.step else None

@@ -23,12 +23,6 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
-def _stamp() -> str:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 @app.command()
 def report(
     ctx: typer.Context,
@@ -79,7 +73,9 @@ def export(
     from ..errors import UsageError
 
     ws, db = open_store(ctx)
-    when = _stamp() if stamp else None
+    from ..timestamps import utc_now
+
+    when = utc_now() if stamp else None
     if fmt is ExportFormat.json:
         if step or no_diary:
             raise UsageError("--step and --no-diary narrow the markdown export; a backup is always whole")
