@@ -186,7 +186,7 @@ def _into_workspace(source: Path, target: Path, data: dict, states: dict, out: O
     from .files import atomic_write
     from .outline import flatten
     from .paths import locate
-    from .schema import decode, read_source
+    from .yamlsource import decode, read_source
 
     old_text = decode(read_source(target), target)
     current = validated(target, old_text)

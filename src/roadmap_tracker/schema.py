@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from .errors import RoadmapFileError
 from .ids import POSITIONAL
-from .yamlsource import MAX_BYTES, Located, load_yaml
+from .yamlsource import Located, decode, load_yaml, read_source
 
 SCHEMA_VERSION = 1
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -102,24 +102,6 @@ class Roadmap(_Model):
         if value < 1:
             raise ValueError("version must be 1")
         return value
-
-
-def read_source(path: Path) -> bytes:
-    """The file's bytes, refusing one too large to be a roadmap before reading it."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise RoadmapFileError(str(path), None, None, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
-        return path.read_bytes()
-    except OSError as exc:
-        raise RoadmapFileError(str(path), None, None, f"cannot read: {exc.strerror}") from exc
-
-
-def decode(data: bytes, path: Path) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RoadmapFileError(str(path), None, None, f"not UTF-8 text (byte {exc.start})") from exc
 
 
 def load_roadmap(path: Path, text: str | None = None) -> Roadmap:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,37 +33,46 @@ class SyncReport:
         return not (self.added or self.renamed or self.moved or self.removed or self.restored or self.changed)
 
 
-def needs_sync(db: sqlite3.Connection, ws: Workspace) -> bool:
-    """Cheap check: size and mtime, then a hash only if those moved."""
+def _changed(db: sqlite3.Connection, ws: Workspace) -> tuple[bytes, os.stat_result] | None:
+    """The file's bytes and stat when it changed since the last sync, else None.
+
+    Cheap check: size and mtime, then a hash only if those moved; the bytes read
+    for the hash are the ones the sync then loads.
+    """
     try:
         st = ws.roadmap_file.stat()
     except OSError:
-        return False  # the command itself will report the missing file
+        return None  # the command itself will report the missing file
     row = db.execute("SELECT source_size, source_mtime_ns, source_hash FROM roadmap WHERE id = 1").fetchone()
-    if row is None:
-        return True
-    if row["source_size"] == st.st_size and row["source_mtime_ns"] == st.st_mtime_ns:
-        return False
-    if st.st_size != row["source_size"]:
-        return True
-    digest = hashlib.sha256(ws.roadmap_file.read_bytes()).hexdigest()
-    if digest == row["source_hash"]:
+    if row and row["source_size"] == st.st_size and row["source_mtime_ns"] == st.st_mtime_ns:
+        return None
+    from .yamlsource import read_source
+
+    data = read_source(ws.roadmap_file)
+    if row and hashlib.sha256(data).hexdigest() == row["source_hash"]:
         with transaction(db):
             db.execute("UPDATE roadmap SET source_size = ?, source_mtime_ns = ? WHERE id = 1",
                        (st.st_size, st.st_mtime_ns))
-        return False
-    return True
+        return None
+    return data, st
 
 
 def sync(db: sqlite3.Connection, ws: Workspace, *, force: bool = False) -> SyncReport | None:
     """Sync if roadmap.yaml changed (or always with ``force``); None when nothing was read."""
-    if not force and not needs_sync(db, ws):
-        return None
-    from .outline import flatten
-    from .schema import decode, load_roadmap, read_source
+    if force:
+        from .yamlsource import read_source
 
-    st = ws.roadmap_file.stat()
-    data = read_source(ws.roadmap_file)
+        st = ws.roadmap_file.stat()
+        data = read_source(ws.roadmap_file)
+    else:
+        changed = _changed(db, ws)
+        if changed is None:
+            return None
+        data, st = changed
+    # Only now, with a file to load: the schema brings in pydantic.
+    from .outline import flatten
+    from .schema import load_roadmap
+    from .yamlsource import decode
     roadmap = load_roadmap(ws.roadmap_file, decode(data, ws.roadmap_file))
     rows = list(flatten(roadmap))
     with transaction(db):

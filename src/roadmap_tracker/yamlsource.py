@@ -11,6 +11,7 @@ value's position is recorded by its path so schema errors can name a line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .errors import RoadmapFileError
@@ -40,6 +41,24 @@ class Located:
             if mark:
                 return mark
         return None
+
+
+def read_source(path: Path) -> bytes:
+    """The file's bytes, refusing one too large to be a roadmap before reading it."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise RoadmapFileError(str(path), None, None, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise RoadmapFileError(str(path), None, None, f"cannot read: {exc.strerror}") from exc
+
+
+def decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RoadmapFileError(str(path), None, None, f"not UTF-8 text (byte {exc.start})") from exc
 
 
 def load_yaml(text: str, source: str) -> Located:
