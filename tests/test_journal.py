@@ -338,3 +338,15 @@ def test_reflect_answers_with_history(diary, tmp_path, monkeypatch):
 def test_reflect_refuses_what_is_not_a_question(diary):
     assert diary("reflect", "--answer", "1.p1", "x", code=2).stderr == (
         "Error: 1.p1 is a project, not a reflection question (use a reference such as 3.q1)\n")
+
+
+def test_answering_in_the_editor(diary, tmp_path, monkeypatch):
+    diary("log", "-q", "what is weight decay?")
+    write_for_editor(diary, tmp_path, monkeypatch, "<!-- roadmap: answer q1 -->\nL2 shrinkage of the weights.\n")
+    assert diary("questions", "answer", "q1").stderr == "Answered q1: what is weight decay?\n"
+    assert diary.editor_saw.read_text() == "<!-- roadmap: answer q1: what is weight decay? -->\n\n"
+    assert diary.query("SELECT answer FROM question") == [("L2 shrinkage of the weights.",)]
+    diary.editor_saw.unlink()
+    assert diary("questions", "answer", "q7", code=3).stderr == (
+        "Error: no question q7 (`roadmap questions --all` lists them)\n")
+    assert not diary.editor_saw.exists()  # refused before the editor opened

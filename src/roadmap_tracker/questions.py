@@ -36,12 +36,16 @@ def _row_id(text: str) -> int:
     return int(m[1])
 
 
-def listing(db: sqlite3.Connection, *, answered: bool = False, before_week: int | None = None) -> list[Question]:
-    """Open questions, oldest first (with ``answered``, all of them)."""
+def listing(db: sqlite3.Connection, *, answered: bool = False, before_week: int | None = None,
+            only: int | None = None) -> list[Question]:
+    """Open questions, oldest first (with ``answered``, all of them; with ``only``, that one)."""
     from .refs import ref_for
 
     where = ["q.removed_at IS NULL"]
     params: list = []
+    if only is not None:
+        where.append("q.id = ?")
+        params.append(only)
     if not answered:
         where.append("q.answered_on IS NULL")
     if before_week is not None:
@@ -59,6 +63,15 @@ def listing(db: sqlite3.Connection, *, answered: bool = False, before_week: int 
         out.append(Question(_short(r["id"]), r["text"], r["week"], r["asked_on"], r["answer"], r["answered_on"],
                             by, r["answer_url"]))
     return out
+
+
+def find(db: sqlite3.Connection, qid: str) -> Question:
+    """One question, answered or not, by the id `roadmap questions` shows."""
+    row_id = _row_id(qid)
+    found = listing(db, answered=True, only=row_id)
+    if not found:
+        raise UnknownItem(f"no question {_short(row_id)}", hint="`roadmap questions --all` lists them")
+    return found[0]
 
 
 def answer(db: sqlite3.Connection, qid: str, text: str, day: date, item: Item | None = None,
@@ -80,8 +93,7 @@ def answer(db: sqlite3.Connection, qid: str, text: str, day: date, item: Item | 
             raise UnknownItem(f"no question {_short(row_id)}", hint="`roadmap questions --all` lists them")
         db.execute("UPDATE question SET answer = ?, answered_on = ?, answer_item_id = ?, answer_url = ? WHERE id = ?",
                    (text.strip(), day.isoformat(), item.id if item else None, url, row_id))
-    found = next(q for q in listing(db, answered=True) if q.id == _short(row_id))
-    return found, row["answer"] is not None
+    return find(db, qid), row["answer"] is not None
 
 
 def age(asked_on: str, today: date | None = None) -> str:

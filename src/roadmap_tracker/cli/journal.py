@@ -236,12 +236,11 @@ def questions_answer(
         import re
 
         from ..editor import edit
-        from ..questions import listing
+        from ..questions import find
 
-        asked = next((q for q in listing(db, answered=True) if q.id == qid.lower() or q.id == f"q{qid}"), None)
-        header = f"<!-- roadmap: answer {asked.id}: {asked.text} -->\n" if asked else ""
-        text = re.sub(r"<!-- roadmap:.*?-->\n?", "", edit(header + ((asked.answer or "") if asked else "") + "\n"),
-                      flags=re.DOTALL)
+        asked = find(db, qid)  # an unknown id is refused before the editor opens
+        header = f"<!-- roadmap: answer {asked.id}: {asked.text} -->\n"
+        text = re.sub(r"<!-- roadmap:.*?-->\n?", "", edit(header + (asked.answer or "") + "\n"), flags=re.DOTALL)
     found, replaced = answer(db, qid, text, day, by, link)
     message(f"{'Replaced the answer to' if replaced else 'Answered'} {found.id}: {found.text}")
 
