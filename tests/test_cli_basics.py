@@ -108,7 +108,7 @@ def test_bundled_roadmap_is_the_repository_roadmap():
 
 
 def test_unexpected_errors_are_one_line_unless_debug(roadmap, monkeypatch):
-    from roadmap_tracker import queries
+    from roadmap_tracker.progress import status as queries
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, strategies as st
 
+from roadmap_tracker.errors import ExitCode
 from roadmap_tracker.dates import WEEKDAYS, BadDate, BadWeek, parse_date, week_number, week_range, week_start
 
 TODAY = date(2026, 11, 21)  # a Saturday
@@ -88,7 +89,7 @@ def test_refusal_message_is_exact():
         "cannot read date 'soon': use YYYY-MM-DD, a written date like 'March 3', "
         "or today, yesterday, last monday, -3d, last week"
     )
-    assert isinstance(err.value, ValueError)
+    assert err.value.exit_code == ExitCode.USAGE  # bad input: exit 2, as every refusal of what was typed
     assert err.value.text == "soon"
 
 

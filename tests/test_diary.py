@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from roadmap_tracker.diary import (
+from roadmap_tracker.diary.weeknote import (
     DiaryError,
     Experiment,
     WeekEntry,

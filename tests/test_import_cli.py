@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from conftest import CORPUS, Runner
 from roadmap_tracker.cli import app
-from roadmap_tracker.schema import load_roadmap
+from roadmap_tracker.plan.schema import load_roadmap
 
 README = """\
 # Learn ML
@@ -173,8 +173,8 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, content, pro
 
 
 def test_a_plan_that_would_not_load_is_never_written(tmp_path, monkeypatch):
-    from roadmap_tracker import importing
-    from roadmap_tracker.importer import ImportReport
+    from roadmap_tracker.exchange import importing
+    from roadmap_tracker.exchange.markdown.reader import ImportReport
 
     bad = {"version": 1, "title": "T", "steps": [{"id": "1", "title": "Numbered", "projects": ["P"]}]}
     monkeypatch.setattr(importing, "read_markdown", lambda path: (bad, {}, ImportReport(1, 1, 0)))

@@ -14,10 +14,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roadmap_tracker import ids
-from roadmap_tracker.importer import ImportReport, MarkdownImportError, import_markdown, slugify
-from roadmap_tracker.outline import flatten
-from roadmap_tracker.schema import load_roadmap
+from roadmap_tracker.plan import ids
+from roadmap_tracker.exchange.markdown.reader import ImportReport, MarkdownImportError, import_markdown, slugify
+from roadmap_tracker.plan.outline import flatten
+from roadmap_tracker.plan.schema import load_roadmap
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seeds" / "002_6f6306d0362af5e5.txt"

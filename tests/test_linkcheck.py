@@ -7,7 +7,7 @@ import pytest
 
 from local_server import closed_port as free_port
 from local_server import serve, without_proxies
-from roadmap_tracker.linkcheck import (
+from roadmap_tracker.proof.linkcheck import (
     MAX_REDIRECTS,
     USER_AGENT,
     CheckResult,

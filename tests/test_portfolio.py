@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 from markdown_it import MarkdownIt
 
 from conftest import Runner, workspace_from
-from roadmap_tracker.mdtext import markdown_escape, markdown_link, markdown_url
+from roadmap_tracker.render.markdown import markdown_escape, markdown_link, markdown_url
 
 PLAN = """\
 version: 1

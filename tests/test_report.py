@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from conftest import Runner
 from roadmap_tracker.cli import app
-from roadmap_tracker.momentum import momentum, progress_as_of, streaks
-from roadmap_tracker.reportview import heatmap_view
+from roadmap_tracker.progress.momentum import momentum, progress_as_of, streaks
+from roadmap_tracker.render.progress import momentum_line, pace_text
+from roadmap_tracker.render.report import heatmap_view
 from test_export import PLAN
 
 
@@ -187,7 +188,7 @@ def test_forecast_at_the_recent_pace(roadmap):
     m = _momentum(roadmap, date(2026, 11, 29))
     assert (m.current_streak, m.longest_streak, m.pace, m.pace_weeks, m.done, m.total) == (4, 4, 2.0, 4, 8, 40)
     assert m.forecast == date(2027, 3, 21)  # 16 weeks on
-    assert m.line == "Streak: 4 weeks (best 4) · 2.0 items/week, 32 left → about 2027-03-21"
+    assert momentum_line(m) == "Streak: 4 weeks (best 4) · 2.0 items/week, 32 left → about 2027-03-21"
     # Tuesday of week 5, nothing done yet: the streak and the pace still stand.
     assert _momentum(roadmap, date(2026, 12, 1)).forecast == date(2027, 3, 23)
     # A quiet week in the middle of the window lowers the pace: 8 items over 5 weeks.
@@ -198,9 +199,9 @@ def test_forecast_at_the_recent_pace(roadmap):
 
 def test_no_forecast_without_enough_recent_activity(roadmap):
     _done_on(roadmap, "2026-11-04", "2026-11-11", "2026-11-18")
-    assert _momentum(roadmap, date(2026, 11, 22)).pace_text == "no forecast yet: 3 active weeks of the 4 it needs"
+    assert pace_text(_momentum(roadmap, date(2026, 11, 22))) == "no forecast yet: 3 active weeks of the 4 it needs"
     _done_on(roadmap, *["2026-11-25"] * 4)
-    assert _momentum(roadmap, date(2027, 2, 1)).pace_text == "no forecast: no activity for 9 weeks"
+    assert pace_text(_momentum(roadmap, date(2027, 2, 1))) == "no forecast: no activity for 9 weeks"
 
 
 def test_status_shows_momentum_in_one_line(roadmap):
@@ -232,9 +233,8 @@ Sun · · · · · · ·
         "Sun · · · · · · · ·", "    · · · · · · · ·", "Tue · · · ▒ · ░ ░ ·"]
 
 
-def test_references_in_bulk_follow_ref_for(roadmap):
-    from roadmap_tracker.refs import ref_for
-    from roadmap_tracker.report import item_refs
+def test_references_in_bulk_match_one_at_a_time(roadmap):
+    from roadmap_tracker.store.items import refs
 
     plan = roadmap.root / "roadmap.yaml"
     plan.write_text(plan.read_text().replace(
@@ -247,13 +247,15 @@ def test_references_in_bulk_follow_ref_for(roadmap):
     roadmap("status")
     db = sqlite3.connect(roadmap.db_path)
     db.row_factory = sqlite3.Row
-    rows = db.execute("SELECT * FROM item").fetchall()
-    assert item_refs(db) == {r["id"]: ref_for(db, r) for r in rows}
-    assert {"1.p2.2", "nn-intro", "d1"} <= set(item_refs(db).values())
+    ids = {key: i for i, key in db.execute("SELECT id, key FROM item")}
+    bulk = refs(db, ids.values())
+    assert bulk == {i: refs(db, [i])[i] for i in ids.values()}
+    assert {"1.p2.2", "nn-intro", "d1"} <= set(bulk.values())
+    assert bulk[ids["nn-build"]] == "2"  # the step after the removed one moved up
 
 
 def test_report_defaults_to_this_week_and_counts_whole_weeks_back(weeks):
-    from roadmap_tracker.report import period_for
+    from roadmap_tracker.reports.report import period_for
 
     db = sqlite3.connect(weeks.db_path)
     db.row_factory = sqlite3.Row

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from roadmap_tracker import db as store
-from roadmap_tracker import migrations
+from roadmap_tracker.store import connection as store
+from roadmap_tracker.store import migrations
 
 
 def schema_of(conn: sqlite3.Connection) -> dict:
@@ -33,7 +33,7 @@ def test_migrations_from_blank_build_exactly_the_models(tmp_path):
     from sqlalchemy import create_engine
     from sqlmodel import SQLModel
 
-    from roadmap_tracker import models  # noqa: F401  (registers the tables)
+    from roadmap_tracker.store import tables  # noqa: F401  (registers the tables)
 
     migrated = store.connect(tmp_path / "migrated.db")
     engine = create_engine(f"sqlite:///{tmp_path / 'models.db'}")
@@ -66,8 +66,8 @@ def test_migration_names_are_numbered_in_order():
 
 def _at_version(path: Path, version: int) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
-    for number, fn in enumerate(migrations.MIGRATIONS[:version], start=1):
-        migrations.apply(conn, fn, number)
+    for fn in migrations.MIGRATIONS[:version]:
+        migrations.apply(conn, fn)
     conn.close()
 
 

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roadmap_tracker.urls import KINDS, BadURL, infer_kind, is_url, normalize_url
+from roadmap_tracker.proof.urls import LINK_KINDS as KINDS, BadURL, infer_kind, is_url, normalize_url
 
 KIND_CASES = [
     # repositories

@@ -1,17 +1,21 @@
 """Reading the dates people type, and cutting time into roadmap weeks.
 
-Everything here is pure: functions that depend on "now" take `today` so tests
-and callers can pin it.
+Functions that depend on "now" take `today`, so tests and callers can pin it;
+left out, it comes from the one clock (``clock.today``).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from .errors import BadDate, BadWeek
 
 __all__ = [
     "BadDate",
     "BadWeek",
+    "Calendar",
     "WEEKDAYS",
     "parse_date",
     "week_start",
@@ -28,16 +32,11 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 _HINT = "use YYYY-MM-DD, a written date like 'March 3', or today, yesterday, last monday, -3d, last week"
 
 
-class BadDate(ValueError):
-    """A date the user typed that cannot be read, or that lies outside the supported years."""
-
-    def __init__(self, text: str, message: str | None = None) -> None:
-        self.text = text
-        super().__init__(message or f"cannot read date '{text}': {_HINT}")
-
-
-class BadWeek(ValueError):
-    """A week number or week boundary that does not exist for this roadmap."""
+def _bad(text: str, label: str | None, message: str | None = None) -> BadDate:
+    message = message or f"cannot read date '{text}': {_HINT}"
+    error = BadDate(f"{label}: {message}" if label else message)
+    error.text = text  # what was typed, for callers that offer a correction
+    return error
 
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -56,20 +55,26 @@ _RELATIVE_WORDS = {
 }
 
 
-def parse_date(text: str, *, today: date | None = None) -> date:
-    """Read a date the way a person would type it on the command line."""
-    today = today or date.today()
+def parse_date(text: str, *, today: date | None = None, label: str | None = None) -> date:
+    """Read a date the way a person would type it on the command line.
+
+    ``label`` (an option such as ``--date``) leads the message of a refusal."""
+    if today is None:
+        from .clock import today as clock_today
+
+        today = clock_today()
     shown = text.strip()
     words = " ".join(shown.lower().split())
     try:
         result = _read(words, today) if words else None
     # Offsets such as '-99999y' overflow before the range check can see them.
     except (ValueError, OverflowError) as exc:
-        raise BadDate(shown) from exc
+        raise _bad(shown, label) from exc
     if result is None:
-        raise BadDate(shown)
+        raise _bad(shown, label)
     if not MIN_YEAR <= result.year <= MAX_YEAR:
-        raise BadDate(shown, f"date '{shown}' is {result.isoformat()}, outside {MIN_YEAR}-{MAX_YEAR}: check the year")
+        message = f"date '{shown}' is {result.isoformat()}, outside {MIN_YEAR}-{MAX_YEAR}: check the year"
+        raise _bad(shown, label, message)
     return result
 
 
@@ -171,3 +176,23 @@ def week_range(n: int, started: date, week_starts: str = "monday") -> tuple[date
         return first, first + timedelta(days=6)
     except OverflowError:
         raise BadWeek(f"week {n} is beyond the calendar: pick a smaller week number") from None
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A roadmap's weeks: week 1 holds the day it started, and weeks begin on ``week_starts``."""
+
+    started: date
+    week_starts: str = "monday"
+
+    def week_of(self, day: date) -> int:
+        """The week holding ``day``; refuses a day before week 1."""
+        return week_number(day, self.started, self.week_starts)
+
+    def dates(self, week: int) -> tuple[date, date]:
+        """First and last day of a week; refuses a week before week 1."""
+        return week_range(week, self.started, self.week_starts)
+
+    def index(self, day: date) -> int:
+        """Like ``week_of``, but days before week 1 get 0 or less instead of a refusal."""
+        return (week_start(day, self.week_starts) - week_start(self.started, self.week_starts)).days // 7 + 1

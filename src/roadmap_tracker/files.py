@@ -1,14 +1,15 @@
-"""Writing files so that a crash never leaves half of one behind."""
+"""Files: writing them so that a crash never leaves half of one behind, and telling whether one changed."""
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
 def atomic_write(path: Path, text: str) -> None:
     """Write to a temporary file beside ``path``, then rename it into place."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -27,3 +28,10 @@ def atomic_write(path: Path, text: str) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def digest(data: bytes) -> str:
+    """The SHA-256 of a file's bytes, to tell whether it changed."""
+    import hashlib  # only once a file's size or time moved: most commands never hash anything
+
+    return hashlib.sha256(data).hexdigest()

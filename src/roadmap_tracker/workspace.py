@@ -1,22 +1,106 @@
-"""Creating a workspace: roadmap.yaml, notes/ and the store."""
+"""Where a workspace and its store live, and creating one. The one owner of these decisions."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
-from .errors import WorkspaceExists
-from .files import atomic_write
-from .paths import DB_FILE, ROADMAP_FILE, STORE_DIR, Workspace
+from .errors import NoWorkspace, WorkspaceExists
+
+ROADMAP_FILE = "roadmap.yaml"
+STORE_DIR = ".roadmap"
+DB_FILE = "roadmap.db"
+BACKUPS_DIR = "backups"
 
 _STARTED = re.compile(r"^started:.*$", re.MULTILINE)
 _VERSION = re.compile(r"^version:.*$", re.MULTILINE)
 
 
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    db_path: Path
+
+    @property
+    def roadmap_file(self) -> Path:
+        return self.root / ROADMAP_FILE
+
+    @property
+    def store_dir(self) -> Path:
+        return self.root / STORE_DIR
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.store_dir / BACKUPS_DIR
+
+    def relative(self, path: Path) -> str:
+        """A path as the learner sees it: relative to the workspace where it can be."""
+        try:
+            return str(path.resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)
+
+
+def default_db(root: Path) -> Path:
+    return root / STORE_DIR / DB_FILE
+
+
+def find_root(start: Path) -> Path | None:
+    """Walk up from ``start`` to the first directory holding roadmap.yaml, as git does."""
+    here = start.resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / ROADMAP_FILE).is_file():
+            return candidate
+    return None
+
+
+def home_override(workspace: str | None = None) -> Path | None:
+    """The workspace named by --workspace or ROADMAP_HOME, if any."""
+    home = workspace or os.environ.get("ROADMAP_HOME")
+    return Path(home).expanduser() if home else None
+
+
+def db_override(db: str | None = None) -> Path | None:
+    """The store named by --db or ROADMAP_DB, if any."""
+    path = db or os.environ.get("ROADMAP_DB")
+    return Path(path).expanduser() if path else None
+
+
+def locate(workspace: str | None = None, db: str | None = None, cwd: Path | None = None) -> Workspace:
+    """--workspace/ROADMAP_HOME, else the nearest roadmap.yaml; --db/ROADMAP_DB overrides the store."""
+    root = home_override(workspace)
+    if root is not None:
+        if not (root / ROADMAP_FILE).is_file():
+            raise NoWorkspace(
+                f"no {ROADMAP_FILE} in {root}", hint="run `roadmap init` there, or point --workspace elsewhere"
+            )
+    else:
+        start = cwd or Path.cwd()
+        found = find_root(start)
+        if found is None:
+            raise NoWorkspace(
+                f"no {ROADMAP_FILE} in {start} or any parent directory",
+                hint="run `roadmap init` to create one, or pass --workspace",
+            )
+        root = found
+    return Workspace(root=root, db_path=db_override(db) or default_db(root))
+
+
+def target_root(workspace: str | None = None, cwd: Path | None = None) -> Path:
+    """The workspace a command that may create one works on: --workspace, the nearest one, or here."""
+    here = cwd or Path.cwd()
+    return home_override(workspace) or find_root(here) or here
+
+
+# --- creating one ------------------------------------------------------------------
+
+
 def bundled_roadmap() -> str:
+    from importlib import resources
+
     return resources.files("roadmap_tracker").joinpath("data", ROADMAP_FILE).read_text(encoding="utf-8")
 
 
@@ -27,7 +111,7 @@ def with_start_date(text: str, started: date) -> str:
         return _STARTED.sub(line, text, count=1)
     match = _VERSION.search(text)
     if match:
-        return text[: match.end()] + "\n" + line + text[match.end():]
+        return text[: match.end()] + "\n" + line + text[match.end() :]
     return line + "\n" + text
 
 
@@ -39,16 +123,20 @@ class Created:
 
 def create(root: Path, text: str, source: str, started: date | None, db_path: Path | None = None) -> Created:
     """Validate the plan, then write roadmap.yaml and notes/; refuses an existing workspace."""
-    from .schema import load_roadmap
+    from .clock import today
+    from .files import atomic_write
+    from .plan.schema import load_roadmap
 
     target = root / ROADMAP_FILE
     if target.exists() or (root / STORE_DIR).exists():
-        raise WorkspaceExists(f"{root} already holds a roadmap workspace", hint="nothing was changed; use `roadmap status` there")
+        raise WorkspaceExists(
+            f"{root} already holds a roadmap workspace", hint="nothing was changed; use `roadmap status` there"
+        )
     roadmap = load_roadmap(Path(source), text)  # refuse a bad plan before writing anything
     if started is not None or roadmap.started is None:
-        text = with_start_date(text, started or date.today())
+        text = with_start_date(text, started or today())
         load_roadmap(Path(source), text)
     root.mkdir(parents=True, exist_ok=True)
     atomic_write(target, text)
     (root / roadmap.notes_dir).mkdir(parents=True, exist_ok=True)
-    return Created(Workspace(root=root, db_path=db_path or root / STORE_DIR / DB_FILE), text)
+    return Created(Workspace(root=root, db_path=db_path or default_db(root)), text)

@@ -1,20 +1,121 @@
-"""The Typer app, its global options, and the one place errors become messages."""
+"""The Typer app: commands loaded on demand, global options anywhere, and the one place where
+errors become messages and exit codes."""
 
+import importlib
 import os
 import sys
 from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperGroup
+from typer._click.core import Context, Parameter
+from typer._click.exceptions import ClickException
+from typer.core import TyperGroup, TyperOption
 
 from .. import __version__
-from ..errors import RoadmapError
+from ..errors import EXIT_CODE_HELP, ExitCode, RoadmapError
+
+# Each command and the module that defines it, in the order `roadmap --help` lists them: the
+# everyday ones first. Only the module of the command that runs is imported.
+COMMANDS = {
+    "init": "progress", "status": "progress", "show": "progress", "check": "progress", "uncheck": "progress",
+    "start": "progress", "skip": "progress", "history": "progress", "sync": "progress",
+    "log": "diary", "logs": "diary", "questions": "diary", "reflect": "diary",
+    "link": "proof", "unlink": "proof", "links": "proof", "deliverables": "proof", "portfolio": "proof",
+    "report": "exchange", "export": "exchange", "restore": "exchange", "import": "exchange",
+}
+
+ENVIRONMENT = {
+    "ROADMAP_HOME": "the workspace to use, like --workspace",
+    "ROADMAP_DB": "the progress store to use, like --db",
+    "ROADMAP_DEBUG": "show tracebacks, like --debug",
+    "ROADMAP_TODAY": "pretend today is this YYYY-MM-DD (a testing aid)",
+    "VISUAL, EDITOR": "the editor for `log`, `reflect` and `questions answer`",
+    "NO_COLOR": "plain output without colour",
+}
+
+
+def _epilog() -> str:
+    # \b keeps Click from re-wrapping the lines of the paragraph that follows it.
+    codes = "\n".join(f"  {int(code):>3}  {text}" for code, text in EXIT_CODE_HELP.items())
+    names = "\n".join(f"  {name:<15} {text}" for name, text in ENVIRONMENT.items())
+    return f"\b\nExit codes:\n{codes}\n\n\b\nEnvironment:\n{names}"
+
+
+# --- global options, accepted before or after the command -----------------------------
+
+
+def _remember(ctx: Context, param: Parameter, value):
+    """Put a global option given after the command where the root's own would be."""
+    if value not in (None, False):
+        root = ctx.find_root()
+        root.obj = root.obj or {}
+        root.obj[param.name] = value
+    return value
+
+
+def _global_options() -> list[TyperOption]:
+    return [
+        TyperOption(param_decls=["--workspace"], metavar="DIR", help="Workspace directory (the one holding roadmap.yaml).",
+                    expose_value=False, callback=_remember),
+        TyperOption(param_decls=["--db"], metavar="FILE", help="Progress database to use instead of .roadmap/roadmap.db.",
+                    expose_value=False, callback=_remember),
+        TyperOption(param_decls=["--debug"], is_flag=True, default=False, help="Show tracebacks for errors.",
+                    expose_value=False, callback=_remember),
+    ]
+
+
+def _with_global_options(command):
+    if not getattr(command, "_roadmap_globals", False):
+        command.params.extend(_global_options())
+        command._roadmap_globals = True
+        if isinstance(command, TyperGroup):
+            for sub in command.commands.values():
+                _with_global_options(sub)
+    return command
+
+
+def load_command(name: str):
+    """Build one command from the module that defines it."""
+    module_name = COMMANDS.get(name)
+    if module_name is None:
+        return None
+    module = importlib.import_module(f".{module_name}", __package__)
+    app: typer.Typer = module.app
+    options = {"pretty_exceptions_short": True, "rich_markup_mode": None}
+    for info in app.registered_commands:
+        if (info.name or info.callback.__name__.replace("_", "-")) == name:
+            return typer.main.get_command_from_info(info, **options)
+    for info in app.registered_groups:
+        if info.name == name:
+            return typer.main.get_group_from_info(info, suggest_commands=True, **options)
+    raise LookupError(f"{module.__name__} defines no command {name!r}")
+
+
+# --- the boundary -----------------------------------------------------------------
+
+
+def _debug(ctx) -> bool:
+    return bool((ctx.find_root().obj or {}).get("debug")) or bool(os.environ.get("ROADMAP_DEBUG"))
+
+
+def _fail(message: str, code: int):
+    sys.stderr.write(message + "\n")
+    raise typer.Exit(code)
+
+
+def _quiet_stdout() -> None:
+    """The reader of stdout has gone (`roadmap history | head -1`): drop what is left to write."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 class _Group(TyperGroup):
     def list_commands(self, ctx):
-        # Keep the order commands were declared in: the everyday ones first.
-        return list(self.commands)
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        command = load_command(name)
+        return _with_global_options(command) if command is not None else None
 
     def invoke(self, ctx):
         try:
@@ -24,26 +125,29 @@ class _Group(TyperGroup):
                 raise
             _fail(f"Error: {exc}", exc.exit_code)
         except KeyboardInterrupt:
-            _fail("Interrupted; nothing was saved from the unfinished command.", 130)
+            _fail("Interrupted; nothing was saved from the unfinished command.", ExitCode.INTERRUPTED)
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise typer.Exit(ExitCode.OK) from None
         except OSError as exc:
             if _debug(ctx):
                 raise
             where = f" {exc.filename}" if exc.filename else ""
-            _fail(f"Error:{where}: {exc.strerror or exc}", 1)
+            _fail(f"Error:{where}: {exc.strerror or exc}", ExitCode.FAILURE)
         except Exception as exc:  # a bug: say so plainly, without a traceback
             # Typer's own exceptions (usage errors, exits) are handled by Typer.
-            if _debug(ctx) or isinstance(exc, (typer.Exit, typer.Abort, typer.TyperException)):
+            if _debug(ctx) or isinstance(exc, (typer.Exit, typer.Abort, ClickException)):
                 raise
-            _fail(f"Error: unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback)", 70)
+            sqlite3 = sys.modules.get("sqlite3")
+            if sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError):
+                from ..store.connection import store_error
 
-
-def _debug(ctx) -> bool:
-    return bool((ctx.obj or {}).get("debug")) or bool(os.environ.get("ROADMAP_DEBUG"))
-
-
-def _fail(message: str, code: int):
-    sys.stderr.write(message + "\n")
-    raise typer.Exit(code)
+                error = store_error(exc, None)
+                _fail(f"Error: {error}", error.exit_code)
+            _fail(
+                f"Error: unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback)",
+                ExitCode.UNEXPECTED,
+            )
 
 
 app = typer.Typer(
@@ -53,6 +157,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=_epilog(),
 )
 
 
@@ -66,7 +171,8 @@ def _version(value: bool):
 def _root(
     ctx: typer.Context,
     workspace: Annotated[Optional[str], typer.Option("--workspace", envvar="ROADMAP_HOME", metavar="DIR",
-                         help="Workspace directory (the one holding roadmap.yaml).", show_envvar=True)] = None,
+                         help="Workspace directory (the one holding roadmap.yaml). Without it: the nearest "
+                              "directory, here or above, holding roadmap.yaml.", show_envvar=True)] = None,
     db: Annotated[Optional[str], typer.Option("--db", envvar="ROADMAP_DB", metavar="FILE",
                   help="Progress database to use instead of .roadmap/roadmap.db.", show_envvar=True)] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
@@ -75,7 +181,7 @@ def _root(
 ):
     """Follow a learning roadmap: tick off steps, keep a weekly diary, collect your work.
 
-    Run `roadmap status` to see where you are.
+    Run `roadmap status` to see where you are. --workspace, --db and --debug may also follow the command.
     """
     ctx.obj = {"workspace": workspace, "db": db, "debug": debug}
     if ctx.invoked_subcommand is None:
@@ -83,4 +189,12 @@ def _root(
 
 
 def main() -> None:
-    app(prog_name="roadmap")
+    command = typer.main.get_command(app)
+    try:
+        try:
+            command.main(prog_name="roadmap")
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(ExitCode.OK)

@@ -1,0 +1,64 @@
+"""What every command needs: the workspace, its store brought up to date, and dates from options."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from ..render import output
+from ..workspace import Workspace, db_override, locate, target_root
+
+
+def options(ctx: typer.Context) -> dict:
+    """The global options, wherever on the command line they were given."""
+    return ctx.find_root().obj or {}
+
+
+def workspace(ctx: typer.Context) -> Workspace:
+    found = options(ctx)
+    return locate(found.get("workspace"), found.get("db"))
+
+
+def root_for_writing(ctx: typer.Context) -> Path:
+    """The directory a command that may create a workspace works on: --workspace, the nearest one, or here."""
+    return target_root(options(ctx).get("workspace"))
+
+
+def db_option(ctx: typer.Context) -> Path | None:
+    return db_override(options(ctx).get("db"))
+
+
+def open_store(ctx: typer.Context) -> tuple[Workspace, sqlite3.Connection]:
+    """Locate the workspace, open (or create) its store, and pick up edits to roadmap.yaml and notes/."""
+    from ..diary.mirror import sync_notes
+    from ..render import diary as diary_view
+    from ..render import progress as progress_view
+    from ..store.connection import connect
+    from ..store.sync import sync
+
+    ws = workspace(ctx)
+    fresh = not ws.db_path.exists()
+    db = connect(ws.db_path)
+    report = sync(db, ws)
+    output.messages(progress_view.synced_on_open(ws, report, fresh))
+    notes = sync_notes(db, ws)
+    output.messages(diary_view.notes_read(ws, notes) + diary_view.notes_refused(notes))
+    return ws, db
+
+
+def day(text: str | None, option: str = "--date") -> date:
+    """The day an option names; today when it was not given."""
+    from ..clock import today
+
+    if text is None:
+        return today()
+    from ..dates import parse_date
+
+    return parse_date(text, label=option)
+
+
+def optional_day(text: str | None, option: str) -> date | None:
+    return day(text, option) if text is not None else None

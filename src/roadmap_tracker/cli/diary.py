@@ -1,0 +1,219 @@
+"""Commands for the weekly diary: log, logs, questions, reflect."""
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from ..render import output
+from .context import day, open_store, optional_day
+
+app = typer.Typer()
+
+WeekOpt = Annotated[Optional[int], typer.Option("--week", "-w", help="Week number (week 1 holds the start date).")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", "-d", help="A day in the week: 2026-11-20, yesterday, last monday…")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+Many = list[str]
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    source: Annotated[Optional[str], typer.Argument(help="- to read a Markdown entry from standard input.", show_default=False)] = None,
+    concept: Annotated[Many, typer.Option("--concept", "-c", help="A key concept you learned (repeatable).")] = [],
+    experiment: Annotated[Many, typer.Option("--experiment", "-e", help="An experiment you ran (repeatable).")] = [],
+    result: Annotated[Many, typer.Option("--result", "-r", help="What the experiment showed, in the order of -e.")] = [],
+    metric: Annotated[Many, typer.Option("--metric", help="NAME=VALUE measured by the experiment, in the order of -e.")] = [],
+    question: Annotated[Many, typer.Option("--question", "-q", help="An open question to come back to (repeatable).")] = [],
+    text: Annotated[Many, typer.Option("--message", "-m", help="Free text for the week (repeatable).")] = [],
+    tag: Annotated[Many, typer.Option("--tag", "-t", help="A tag for the week, with or without # (repeatable).")] = [],
+    about: Annotated[Many, typer.Option("--about", "-a", help="A step or item the week is about: 3, 3.p2, a title.")] = [],
+    week: WeekOpt = None,
+    date: DateOpt = None,
+):
+    """Add to this week's diary entry, mirrored in notes/weekN.md.
+
+    With no options, opens $VISUAL or $EDITOR on the week so far, with the current
+    step's reflection questions and the open questions carried over as prompts.
+    With `-`, reads a Markdown entry from standard input. Otherwise the options
+    say what to add: `roadmap log -c "chain rule" -e "lr 0.1" -r "diverged" -q "why?"`.
+    """
+    from ..diary.entries import blank, from_options, is_empty, load, merge, save
+    from ..diary.mirror import note_path
+    from ..errors import UsageError
+    from ..render.diary import log_summary
+    from ..store.items import calendar
+
+    ws, db = open_store(ctx)
+    when = day(date)
+    number = week if week is not None else calendar(db).week_of(when)
+    calendar(db).dates(number)  # refuses a week before week 1
+    base = load(db, number) or blank(db, number)
+    if source not in (None, "-"):
+        raise UsageError(f"unexpected argument {source!r}", hint="give - to read the entry from standard input, or use options")
+    added = from_options(db, number, concepts=concept, experiments=experiment, results=result, metrics=metric,
+                         questions=question, texts=text, tags=tag, about=about)
+    if source == "-":
+        from ..diary.weeknote import normalise, parse_week
+
+        piped = normalise(parse_week(sys.stdin.read(), path="standard input", week=number))
+        if is_empty(piped):
+            raise UsageError("standard input held no entry; nothing was saved")
+        added = merge(piped, added) if added else piped
+    if added is None:
+        _edit(ws, db, base, number, when)
+        return
+    entry = save(db, ws, merge(base, added), when)
+    output.message(log_summary(base, entry, ws.relative(note_path(db, ws, number))))
+
+
+def _edit(ws, db, base, number, when) -> None:
+    from ..diary.entries import from_template, is_empty, save, template
+    from ..diary.mirror import note_path
+    from ..diary.questions import listing
+    from ..diary.reflections import current_step_questions
+    from ..diary.weeknote import normalise
+    from ..render.diary import log_summary
+    from .editor import edit
+
+    text = edit(template(base, current_step_questions(db), listing(db, before_week=number)), name=f"week{number}.md")
+    entry = from_template(text, number)
+    if is_empty(entry):
+        output.message("The entry is empty; nothing was saved.")
+        return
+    entry.start, entry.end, entry.step = base.start, base.end, entry.step or base.step
+    if entry == normalise(base):
+        output.message("No changes; nothing was saved.")
+        return
+    saved = save(db, ws, entry, when)
+    output.message(log_summary(base, saved, ws.relative(note_path(db, ws, number))))
+
+
+@app.command()
+def logs(
+    ctx: typer.Context,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only weeks ending on or after this day.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only weeks starting on or before this day.")] = None,
+    count: Annotated[int, typer.Option("-n", "--count", help="How many weeks to show (0 for all).")] = 10,
+    tag: Annotated[Optional[str], typer.Option("--tag", "-t", help="Only weeks with this tag.")] = None,
+    step: Annotated[Optional[str], typer.Option("--step", "-s", help="Only weeks about this step.")] = None,
+    search: Annotated[Optional[str], typer.Option("--search", help="Only weeks whose text holds this.")] = None,
+    week: Annotated[Optional[int], typer.Option("--week", "-w", help="Show this one week in full.")] = None,
+    json: JsonOpt = False,
+):
+    """Show diary entries, newest first; --week N shows one week in full."""
+    from ..diary.entries import listing
+    from ..progress.refs import resolve
+    from ..render.diary import entries_view, no_entries
+    from ..store.items import step_of
+
+    _, db = open_store(ctx)
+    step_key = step_of(db, resolve(db, step)).key if step else None
+    found = listing(db, since=optional_day(since, "--since"), until=optional_day(until, "--until"),
+                    limit=None if week is not None else (count or None), tag=tag, step=step_key, search=search, week=week)
+    if json:
+        from dataclasses import asdict
+
+        output.json([{**asdict(e.entry), "questions": e.questions} for e in found])
+    elif not found:
+        output.message(no_entries(week, any((since, until, tag, step, search))))
+    else:
+        output.show(entries_view(found, full=week is not None))
+
+
+questions_app = typer.Typer(help="Open questions from your diary, until they are answered.", no_args_is_help=False)
+app.add_typer(questions_app, name="questions")
+
+
+@questions_app.callback(invoke_without_command=True)
+def questions(
+    ctx: typer.Context,
+    all_: Annotated[bool, typer.Option("--all", help="Include answered questions.")] = False,
+    json: JsonOpt = False,
+):
+    """List the open questions from your diary with their age; `questions answer` records an answer."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from dataclasses import asdict
+
+    from ..diary.questions import age, listing
+    from ..render.diary import no_questions, questions_view
+
+    _, db = open_store(ctx)
+    found = listing(db, answered=all_)
+    if json:
+        output.json([asdict(q) for q in found])
+    elif not found:
+        output.message(no_questions(all_))
+    else:
+        output.show(questions_view(found, {q.id: age(q.asked_on) for q in found}))
+
+
+@questions_app.command("answer")
+def questions_answer(
+    ctx: typer.Context,
+    qid: Annotated[str, typer.Argument(help="The question's id, such as q3.", show_default=False)],
+    text: Annotated[Optional[str], typer.Argument(help="The answer (opens the editor when left out).")] = None,
+    item: Annotated[Optional[str], typer.Option("--item", "-i", help="The roadmap item that answered it.")] = None,
+    link: Annotated[Optional[str], typer.Option("--link", "-l", help="An address that answered it.")] = None,
+    date: DateOpt = None,
+):
+    """Record the answer to an open question, and optionally what answered it."""
+    from ..diary.questions import answer, answer_template, find, from_answer_template
+    from ..progress.refs import resolve
+
+    when = day(date)
+    _, db = open_store(ctx)
+    by = resolve(db, item) if item else None
+    if text is None:
+        from .editor import edit
+
+        asked = find(db, qid)  # an unknown id is refused before the editor opens
+        text = from_answer_template(edit(answer_template(asked)))
+    found, replaced = answer(db, qid, text, when, by, link)
+    output.message(f"{'Replaced the answer to' if replaced else 'Answered'} {found.id}: {found.text}")
+
+
+@app.command()
+def reflect(
+    ctx: typer.Context,
+    step: Annotated[Optional[str], typer.Argument(help="The step whose reflection questions to answer (default: the current step).")] = None,
+    answer: Annotated[Optional[tuple[str, str]], typer.Option("--answer", "-a", metavar="REF TEXT",
+                                                             help="Answer one question without the editor: --answer 3.q1 TEXT.")] = None,
+    date: DateOpt = None,
+):
+    """Answer a step's reflection questions in your editor; earlier answers are kept as history."""
+    from ..diary import reflections
+    from ..errors import UsageError
+    from ..progress.refs import resolve, resolve_step
+    from ..render.diary import reflections_saved
+    from ..store.items import current_step
+
+    when = day(date)
+    _, db = open_store(ctx)
+    if answer is not None:
+        item = resolve(db, answer[0])
+        if item.kind != "question":
+            raise UsageError(f"{item.ref} is a {item.kind}, not a reflection question", hint="use a reference such as 3.q1")
+        if not answer[1].strip():
+            raise UsageError("the answer is empty; nothing was saved")
+        changed = reflections.record(db, [(item, answer[1])], when)
+        output.message(f"Answered {item.ref}: {item.title}" if changed else f"{item.ref} already has that answer.")
+        return
+    if step is None:
+        current = current_step(db)
+        if current is None:
+            raise UsageError("every step is done or skipped", hint="name a step: roadmap reflect 3")
+        target = current
+    else:
+        target = resolve_step(db, step)
+    pairs = reflections.questions(db, target)
+    if not pairs:
+        output.message(f"Step {target.ref} has no reflection questions.")
+        return
+    from .editor import edit
+
+    answers = reflections.parse(edit(reflections.template(target, pairs), name=f"reflect-step{target.ref}.md"))
+    by_ref = {item.ref: item for item, _ in pairs}
+    changed = reflections.record(db, [(by_ref[ref], text) for ref, text in answers.items() if ref in by_ref], when)
+    output.message(reflections_saved(len(changed), target.ref))

@@ -1,0 +1,151 @@
+"""Commands that look back and carry the roadmap elsewhere: report, export, restore, import."""
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..render import output
+from .context import day, open_store, optional_day
+
+app = typer.Typer()
+
+
+class ExportFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    week: Annotated[Optional[int], typer.Option("--week", help="A roadmap week (1 is the week it started).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="From this day: 2026-11-01, -30d, last monday…")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Up to this day (with --since; default today).")] = None,
+    last: Annotated[Optional[str], typer.Option("--last", help="The last 10d, 4w (whole weeks) or 3m.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = ReportFormat.text,
+    json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+):
+    """What happened in a period (this week by default): items done, started and skipped, diary
+    weeks and their concepts, questions, links, the change in percentage, and momentum: streaks
+    of active weeks, an activity calendar and a forecast at the recent pace."""
+    from ..clock import today
+    from ..reports.report import build, period_for
+
+    _, db = open_store(ctx)
+    period = period_for(db, today(), week=week, since=optional_day(since, "--since"),
+                        until=optional_day(until, "--until"), last=last)
+    data = build(db, period)
+    if json or fmt is ReportFormat.json:
+        output.json(data.to_dict())
+        return
+    from ..render.report import report_markdown, report_view
+
+    if fmt is ReportFormat.markdown:
+        output.data(report_markdown(data))
+        return
+    # Laid out to the width already, like `status`: Rich's wrapping would cost seconds on a long period.
+    output.console().print(report_view(data, output.width()), no_wrap=True, overflow="ellipsis")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="markdown (a README) or json (a full backup).")] = ExportFormat.markdown,
+    output_path: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")] = None,
+    step: Annotated[Optional[str], typer.Option("--step", help="Markdown: only this step (its number or id) and its diary weeks.")] = None,
+    no_diary: Annotated[bool, typer.Option("--no-diary", help="Markdown: leave out the weekly diary digest.")] = False,
+    stamp: Annotated[bool, typer.Option("--stamp", help="Write when it was exported (otherwise the same data gives the same bytes).")] = False,
+):
+    """Export the roadmap with your progress: a GitHub README (checklist, items with dates and links,
+    reflections, deliverables, diary digest), or with --format json a complete backup for `roadmap restore`."""
+    from ..clock import utc_stamp
+    from ..errors import UsageError
+    from ..render.exchange import exported
+
+    ws, db = open_store(ctx)
+    when = utc_stamp() if stamp else None
+    if fmt is ExportFormat.json:
+        if step or no_diary:
+            raise UsageError("--step and --no-diary narrow the markdown export; a backup is always whole")
+        from ..exchange.backup import note_files, to_json
+
+        kept, unreadable = note_files(db, ws)
+        output.messages([f"Left {p} out of the backup: it is not UTF-8 text." for p in unreadable])
+        text = to_json(db, ws.roadmap_file.read_bytes().decode("utf-8"), kept, stamp=when)
+    else:
+        from ..exchange.readme import collect
+        from ..progress.refs import resolve_step
+        from ..render.readme import to_markdown
+
+        number = resolve_step(db, step, f"--step {step}").position if step is not None else None
+        text = to_markdown(collect(db, step=number, diary=not no_diary), stamp=when)
+    if output_path is None:
+        output.data(text)
+        return
+    from ..files import atomic_write
+
+    atomic_write(output_path, text)
+    output.message(exported(fmt.value, output_path))
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    backup: Annotated[Path, typer.Argument(help="A backup from `roadmap export --format json`.", show_default=False)],
+    directory: Annotated[Optional[Path], typer.Argument(help="The workspace to rebuild (default: --workspace, the workspace you are in, or here).")] = None,
+):
+    """Rebuild a workspace from a JSON backup: roadmap.yaml, the progress store and the diary notes.
+
+    Only fills an empty workspace: a new directory, or one whose store has no progress yet.
+    The backup is checked in full first; nothing is written if any of it is refused.
+    """
+    from ..exchange.backup import read_backup
+    from ..exchange.restore import restore as run
+    from ..render.exchange import restored
+    from ..workspace import default_db
+    from .context import db_option, root_for_writing
+
+    root = (directory or root_for_writing(ctx)).expanduser()
+    done = run(read_backup(backup), root, db_option(ctx) or default_db(root))
+    output.messages(restored(done))
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(help="A Markdown roadmap, such as a README with checkboxes.", show_default=False)],
+    output_path: Annotated[Optional[str], typer.Option("--output", "-o", help="Where to write the YAML; - for stdout. Default: this workspace's roadmap.yaml (merged), or ./roadmap.yaml.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file; on a workspace, replace its steps instead of merging.")] = False,
+    date: Annotated[Optional[str], typer.Option("--date", "-d", help="The day to record ticked boxes as done (default today).")] = None,
+):
+    """Turn a Markdown roadmap into roadmap.yaml; ticked boxes become progress.
+
+    Into a workspace (here or --workspace) the import merges by id: new steps and items are
+    added, the old roadmap.yaml is kept under .roadmap/backups/ (its comments are not carried
+    over) and no progress is lost. Outside one it creates ./roadmap.yaml and its store.
+    With -o NAME.yaml it only writes that file.
+    """
+    from ..exchange.importing import run
+    from ..render.exchange import imported
+    from ..workspace import ROADMAP_FILE
+    from .context import db_option, root_for_writing
+
+    when = day(date)
+    if output_path == "-":
+        target = None
+    elif output_path is not None:
+        target = Path(output_path).expanduser()
+    else:
+        target = root_for_writing(ctx) / ROADMAP_FILE
+    done = run(source, target, force=force, day=when, db_path=db_option(ctx))
+    if target is None:
+        output.data(done.yaml)
+    output.messages(imported(source, done))

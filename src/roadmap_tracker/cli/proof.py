@@ -1,0 +1,148 @@
+"""Commands for proof of work: link, unlink, links, deliverables, portfolio."""
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..render import output
+from .context import open_store
+
+app = typer.Typer()
+
+ItemArg = Annotated[str, typer.Argument(help="The item: 3, 3.p2, d1, an id, part of a title, or - for the whole roadmap.",
+                                        show_default=False)]
+KindOpt = Annotated[Optional[str], typer.Option("--kind", "-k", help="repo, blog, demo, notebook, kaggle, paper, video or other.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def _item(db, text: str):
+    from ..progress.refs import resolve
+
+    return None if text.strip() == "-" else resolve(db, text)
+
+
+@app.command()
+def link(
+    ctx: typer.Context,
+    item: ItemArg,
+    url: Annotated[str, typer.Argument(help="An http(s) address, or a path to a file inside the workspace.", show_default=False)],
+    kind: KindOpt = None,
+    title: Annotated[Optional[str], typer.Option("--title", "-t", help="What to call the link (\"\" removes it).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", "-n", help="A note kept with the link (\"\" removes it).")] = None,
+):
+    """Attach a link (a repo, blog post, demo, notebook…) or a workspace file to an item, or to the roadmap with `-`.
+
+    Without --kind the kind is guessed from the address. Linking the same address
+    to the same item again updates its kind, title and note instead of adding it twice.
+    """
+    from ..proof.links import add
+    from ..render.proof import added
+
+    ws, db = open_store(ctx)
+    target = _item(db, item)
+    output.messages(added(target, add(db, ws.root, target, url, kind=kind, title=title, note=note)))
+
+
+@app.command()
+def unlink(
+    ctx: typer.Context,
+    item: ItemArg,
+    link: Annotated[str, typer.Argument(help="The link's address or path, or its number from `roadmap links`.", show_default=False)],
+):
+    """Remove a link from an item (or from the roadmap with `-`)."""
+    from ..proof.links import remove
+    from ..render.proof import removed
+
+    ws, db = open_store(ctx)
+    target = _item(db, item)
+    output.message(removed(target, remove(db, ws.root, target, link)))
+
+
+@app.command()
+def links(
+    ctx: typer.Context,
+    item: Annotated[Optional[str], typer.Argument(help="Only this item's links (and those of the items under it); - for the roadmap's own.")] = None,
+    kind: KindOpt = None,
+    check: Annotated[bool, typer.Option("--check", help="Check them now: addresses over the network, paths on disk.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each address when checking.")] = 10.0,
+    json: JsonOpt = False,
+):
+    """List links with the result of their last check; --check checks them now (exit 1 if any is broken)."""
+    from ..errors import ExitCode
+    from ..proof.links import check as run_check, list_links
+    from ..render.proof import check_lines, links_table, no_links
+
+    ws, db = open_store(ctx)
+    target = _item(db, item) if item else None
+    found = list_links(db, item=target, roadmap=item is not None and target is None, kind=kind)
+    failed = False
+    if check and found:
+        run = run_check(db, ws.root, found, timeout=timeout)
+        found = run.links
+        output.messages(check_lines(run))
+        failed = bool(run.broken or run.unchecked)
+    if json:
+        output.json([x.to_dict() for x in found])
+    elif not found:
+        output.message(no_links(bool(item or kind)))
+    else:
+        output.show(links_table(found))
+    if failed:
+        raise typer.Exit(ExitCode.FAILURE)
+
+
+@app.command()
+def deliverables(ctx: typer.Context, json: JsonOpt = False):
+    """Show each deliverable: count/target, what counted toward it and what is still missing."""
+    from ..progress.deliverables import report
+    from ..render.proof import NO_DELIVERABLES, deliverables_view
+
+    _, db = open_store(ctx)
+    found = report(db)
+    if json:
+        output.json([d.to_dict() for d in found])
+    elif not found:
+        output.message(NO_DELIVERABLES)
+    else:
+        output.show(deliverables_view(found))
+
+
+class Format(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def portfolio(
+    ctx: typer.Context,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="text for the terminal, markdown for a README, or json.")] = Format.text,
+    output_path: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of the screen (markdown or json).")] = None,
+):
+    """Show your finished mini projects with their step, date, links and reflections; --format markdown for a README."""
+    from ..errors import UsageError
+    from ..proof.portfolio import collect
+    from ..render.proof import NO_PROJECTS, portfolio_markdown, portfolio_view, portfolio_written
+
+    if output_path is not None and fmt is Format.text:
+        raise UsageError("-o writes markdown or json", hint="add --format markdown")
+    _, db = open_store(ctx)
+    work = collect(db)
+    if fmt is Format.text:
+        if not work.projects:
+            output.message(NO_PROJECTS)
+        else:
+            output.show(portfolio_view(work))
+        return
+    import json
+
+    text = portfolio_markdown(work) if fmt is Format.markdown else json.dumps(work.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    if output_path is None:
+        output.data(text)
+        return
+    from ..files import atomic_write
+
+    atomic_write(output_path, text)
+    output.message(portfolio_written(len(work.projects), output_path))

@@ -1,0 +1,212 @@
+"""The weekly learning diary: one entry per roadmap week, kept in the store and mirrored in notes/.
+
+Saving a week stores it in full and rewrites its note in the same transaction (``mirror``).
+The Markdown format itself lives in ``weeknote``, loaded only when a week is read or written.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ..clock import utc_stamp
+from ..errors import AmbiguousItem, UnknownItem, UsageError
+from ..store import diary as store
+from ..store import items as store_items
+from ..store.connection import transaction
+from ..store.diary import StoredEntry, StoredQuestion
+from ..workspace import Workspace
+
+if TYPE_CHECKING:  # the diary format is loaded only when a week is read or written
+    from .weeknote import WeekEntry
+
+
+def _week_entry(row: StoredEntry, questions: list[str]) -> WeekEntry:
+    from .weeknote import Experiment, WeekEntry
+
+    return WeekEntry(
+        week=row.week, start=date.fromisoformat(row.start), end=date.fromisoformat(row.end), step=row.step,
+        concepts=row.concepts, experiments=[Experiment(**x) for x in row.experiments], questions=questions,
+        text=row.text, tags=row.tags, refs=row.refs, extra=row.extra,
+    )
+
+
+def load(db: sqlite3.Connection, week: int) -> WeekEntry | None:
+    """A week as the store has it; None when nothing was written for it."""
+    row = store.entry(db, week)
+    if row is None:
+        return None
+    return _week_entry(row, [q.text for q in store.questions_of(db, [row.id])])
+
+
+def blank(db: sqlite3.Connection, week: int) -> WeekEntry:
+    from .weeknote import WeekEntry
+
+    start, end = store_items.calendar(db).dates(week)
+    current = store_items.current_step(db)
+    return WeekEntry(week=week, start=start, end=end, step=current.title if current else None)
+
+
+def merge(base: WeekEntry, more: WeekEntry) -> WeekEntry:
+    """``base`` with what ``more`` adds; nothing already there is repeated."""
+
+    def union(a: list, b: list) -> list:
+        return a + [x for x in b if x not in a]
+
+    text = "\n\n".join(t for t in (base.text.strip(), more.text.strip()) if t)
+    return replace(base, concepts=union(base.concepts, more.concepts),
+                   experiments=union(base.experiments, more.experiments),
+                   questions=union(base.questions, more.questions), text=text,
+                   tags=union(base.tags, more.tags), refs=union(base.refs, more.refs),
+                   step=base.step or more.step, extra={**more.extra, **base.extra})
+
+
+def from_options(db: sqlite3.Connection, week: int, *, concepts: list[str], experiments: list[str],
+                 results: list[str], metrics: list[str], questions: list[str], texts: list[str], tags: list[str],
+                 about: list[str]) -> WeekEntry | None:
+    """What `roadmap log` options add to a week; None when none was given. Each --result and
+    --metric belongs to the -e given in the same place."""
+    from ..progress.refs import resolve
+    from .weeknote import Experiment, WeekEntry, normalise
+
+    if not any((concepts, experiments, questions, texts, tags, about, results, metrics)):
+        return None
+    for flag, values in (("-c", concepts), ("-e", experiments), ("-q", questions), ("-m", texts), ("--tag", tags)):
+        if any(not v.strip() for v in values):
+            raise UsageError(f"{flag} was given an empty text; nothing was saved")
+    if len(results) > len(experiments) or len(metrics) > len(experiments):
+        raise UsageError("each --result and --metric belongs to an -e EXPERIMENT given before it")
+    pairs = []
+    for i, what in enumerate(experiments):
+        name = value = None
+        if i < len(metrics):
+            if "=" not in metrics[i]:
+                raise UsageError(f"--metric {metrics[i]!r}: write it as NAME=VALUE, e.g. accuracy=0.93")
+            name, value = (part.strip() for part in metrics[i].split("=", 1))
+        pairs.append(Experiment(what, results[i] if i < len(results) else None, name, value))
+    refs = [resolve(db, ref).ref for ref in about]
+    entry = WeekEntry(week=week, concepts=list(concepts), experiments=pairs, questions=list(questions),
+                      text="\n\n".join(texts), tags=[t.lstrip("#") for t in tags], refs=refs)
+    return normalise(entry)
+
+
+def is_empty(entry: WeekEntry) -> bool:
+    return not (entry.concepts or entry.experiments or entry.questions or entry.text.strip())
+
+
+def save(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry, day: date) -> WeekEntry:
+    """Store a week in full (replacing what it had) and rewrite its note, in one transaction."""
+    from .mirror import write_note
+    from .weeknote import normalise
+
+    entry = normalise(entry)
+    with transaction(db):
+        store_entry(db, entry, day)
+        write_note(db, ws, entry)
+    return entry
+
+
+def store_entry(db: sqlite3.Connection, entry: WeekEntry, day: date) -> int:
+    """Write the week into the store (the caller holds the transaction); new questions are asked on ``day``."""
+    entry_id = store.save_entry(
+        db, entry.week, entry.start, entry.end, entry.step, entry.concepts, [vars(x) for x in entry.experiments],
+        entry.text, entry.tags, entry.refs, _step_keys(db, entry.refs), entry.extra, utc_stamp(),
+    )
+    _store_questions(db, entry_id, entry.questions, day)
+    return entry_id
+
+
+def _store_questions(db: sqlite3.Connection, entry_id: int, texts: list[str], day: date) -> None:
+    """New questions become tracked; ones taken out of the note are set aside, answers and all."""
+    rows = {q.text: q for q in store.questions_of(db, [entry_id], removed=True)}
+    for text in texts:
+        row = rows.get(text)
+        if row is None:
+            store.ask(db, entry_id, text, day)
+        elif row.removed_at is not None:
+            store.set_removed(db, row.id, None)
+    for text, row in rows.items():
+        if text not in texts and row.removed_at is None:
+            store.set_removed(db, row.id, utc_stamp())
+
+
+def _step_keys(db: sqlite3.Connection, refs: list[str]) -> list[str]:
+    """The steps an entry is about: `#3`, `3.p2`, or `[[Exact item title]]`."""
+    from ..progress.refs import positional
+
+    keys: list[str] = []
+    for ref in refs:
+        try:
+            found = positional(db, ref)
+        except (UnknownItem, AmbiguousItem):
+            found = None
+        if found is None:
+            found = store_items.first_titled(db, ref)
+        if found is not None and found.step_id is not None:
+            key = store_items.step_of(db, found).key
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+# --- reading -----------------------------------------------------------------
+
+
+@dataclass
+class Listed:
+    entry: WeekEntry
+    questions: list[dict]  # id, text, answer, answered_on
+
+
+def listing(db: sqlite3.Connection, *, since: date | None = None, until: date | None = None, limit: int | None = None,
+            tag: str | None = None, step: str | None = None, search: str | None = None,
+            week: int | None = None) -> list[Listed]:
+    """Entries with their questions, newest first; ``step`` is a step's key."""
+    title = None
+    if step:
+        found = store_items.by_key(db, step, archived=True)
+        title = found.title if found else None
+    rows = store.entries(db, since=since, until=until, limit=limit, tag=tag.lstrip("#") if tag else None,
+                         step_key=step, step_title=title, search=search, week=week)
+    asked: dict[int, list[StoredQuestion]] = {}
+    for q in store.questions_of(db, [r.id for r in rows]):
+        asked.setdefault(q.entry_id, []).append(q)
+    return [
+        Listed(_week_entry(r, [q.text for q in asked.get(r.id, [])]),
+               [{"id": q.id, "text": q.text, "answer": q.answer, "answered_on": q.answered_on} for q in asked.get(r.id, [])])
+        for r in rows
+    ]
+
+
+# --- the editor template -----------------------------------------------------
+
+_PROMPT = re.compile(r"<!-- roadmap:.*?-->\n?", re.DOTALL)
+_SKELETON = "\n## Key concepts\n\n\n## Experiments\n\n\n## Open questions\n\n\n## Notes\n\n"
+
+
+def template(entry: WeekEntry, reflection: list[str], carried: list) -> str:
+    """The week as it stands, with prompts in a comment the parser drops."""
+    from .weeknote import render_week
+
+    lines = [f"<!-- roadmap: week {entry.week}, {entry.start} to {entry.end}. Write under the headings;",
+             "experiments as `- what you tried → what happened (metric: value)`. This comment is ignored."]
+    if reflection:
+        lines.append("Reflection questions of the current step (answer them with `roadmap reflect`):")
+        lines += [f"  - {q}" for q in reflection]
+    if carried:
+        lines.append("Open questions carried over (answer with `roadmap questions answer ID TEXT`):")
+        lines += [f"  - {q.id} (week {q.week}): {q.text}" for q in carried]
+    prompt = "\n".join(lines) + "\n-->\n"
+    body = render_week(entry)
+    if is_empty(entry):
+        body += _SKELETON
+    return prompt + body
+
+
+def from_template(text: str, week: int) -> WeekEntry:
+    from .weeknote import normalise, parse_week
+
+    return normalise(parse_week(_PROMPT.sub("", text), week=week))

@@ -1,0 +1,132 @@
+"""The diary's mirror in notes/: every week the tool saves is written to its file at once, and
+files edited by hand are read back by the cheap check every command makes (size and mtime,
+then a hash). The tool never silently overwrites a hand edit: the version that loses is saved
+under .roadmap/backups/ first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..clock import file_stamp
+from ..errors import DiaryError
+from ..files import atomic_write, digest
+from ..store import diary as store
+from ..store import items as store_items
+from ..store.connection import transaction
+from ..store.diary import NoteFile
+from ..workspace import Workspace
+
+if TYPE_CHECKING:
+    from .weeknote import WeekEntry
+
+
+@dataclass
+class NotesReport:
+    imported: list[str] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def notes_dir(db: sqlite3.Connection, ws: Workspace) -> Path:
+    found = store_items.header(db)
+    return ws.root / (found.notes_dir if found else "notes")
+
+
+def note_path(db: sqlite3.Connection, ws: Workspace, week: int) -> Path:
+    """Where a week's note is: the file it was read from, or weekN.md."""
+    paths = store.note_paths(db, week)
+    return notes_dir(db, ws) / (paths[0] if paths else f"week{week}.md")
+
+
+def _record(db: sqlite3.Connection, name: str, week: int, path: Path, data: bytes, written: bool) -> None:
+    st = path.stat()
+    store.record_note(db, NoteFile(name, week, st.st_size, st.st_mtime_ns, digest(data), written))
+
+
+def backup(ws: Workspace, week: int, text: str, why: str) -> Path:
+    path = ws.backups_dir / f"week{week}-{file_stamp()}-{why}.md"
+    atomic_write(path, text)
+    return path
+
+
+def write_note(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
+    """Rewrite a week's note from the entry (inside the caller's transaction)."""
+    from .weeknote import render_week
+
+    path = note_path(db, ws, entry.week)
+    name = path.name
+    row = store.note_file(db, name)
+    text = render_week(entry)
+    if path.exists():
+        current = path.read_bytes()
+        if current == text.encode():
+            return path
+        # A file the tool did not write, or one changed since: keep it before replacing it.
+        if row is None or not row.written or digest(current) != row.hash:
+            backup(ws, entry.week, current.decode("utf-8", "replace"), "file")
+    atomic_write(path, text)
+    _record(db, name, entry.week, path, text.encode(), written=True)
+    return path
+
+
+def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
+    """Read back diary files that changed outside the tool (or appeared: diaries kept before it)."""
+    report = NotesReport()
+    folder = notes_dir(db, ws)
+    if not folder.is_dir():
+        return report
+    known = store.note_files(db)
+    for path in sorted(folder.glob("*.md")):
+        name = path.name
+        # Only week files are diary entries; the diary parser is loaded once one has changed.
+        if "week" not in name.lower() or name.startswith("."):
+            continue
+        st = path.stat()
+        row = known.get(name)
+        if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns:
+            continue
+        from .weeknote import normalise, parse_week, week_from_path
+
+        if week_from_path(name) is None:
+            continue
+        data = path.read_bytes()
+        if row and row.hash == digest(data):
+            with transaction(db):
+                _record(db, name, row.week, path, data, row.written)
+            continue
+        try:
+            entry = normalise(parse_week(data, path=str(path)))
+            if entry.week < 1:
+                raise DiaryError(f"{path}: week {entry.week} does not exist: weeks start at 1")
+        except DiaryError as exc:
+            report.problems.append(str(exc))
+            continue
+        _read_back(db, ws, name, path, data, entry, report)
+    return report
+
+
+def _read_back(db, ws: Workspace, name: str, path: Path, data: bytes, entry: WeekEntry, report: NotesReport) -> None:
+    from .entries import load, merge, store_entry
+    from .weeknote import normalise, render_week
+
+    start, end = store_items.calendar(db).dates(entry.week)
+    entry = replace(entry, start=start, end=end)
+    with transaction(db):
+        old = load(db, entry.week)
+        if old is not None:
+            if normalise(old) != entry:
+                # The hand edit is newer than what the store had: it wins, the store's version is kept.
+                report.backups.append(backup(ws, entry.week, render_week(old), "store"))
+            if name not in store.note_paths(db, entry.week):
+                # A second file for a week the store already has: add to it rather than replace it.
+                entry = normalise(merge(old, entry))
+        day = datetime.fromtimestamp(path.stat().st_mtime).date()
+        store_entry(db, entry, day)
+        _record(db, name, entry.week, path, data, written=False)
+    report.imported.append(name)
+

@@ -1,0 +1,1 @@
+"""Reading a Markdown roadmap (a README with checkboxes) into roadmap.yaml data."""

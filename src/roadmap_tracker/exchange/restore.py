@@ -1,0 +1,79 @@
+"""Rebuilding a workspace from a JSON backup (``roadmap export --format json``), all or nothing.
+
+The backup has been read and checked in full (``backup.read_backup``) before anything here runs.
+A workspace is *empty* when its store is missing or holds no progress (no events, links, diary
+entries, questions, answers or note records) and its notes folder holds no diary file that the
+backup would change; only an empty workspace is restored into. Rows keep their ids, so exporting
+the restored store gives the same bytes as the backup it came from.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..clock import file_stamp
+from ..errors import NotEmpty
+from ..files import atomic_write, digest
+from ..store import backup as store
+from ..store.backup import TABLES
+from ..store.connection import connect, transaction
+from ..workspace import BACKUPS_DIR, ROADMAP_FILE, STORE_DIR
+from .backup import Backup
+
+
+@dataclass
+class Restored:
+    root: Path
+    counts: dict[str, int]
+    notes: int
+    replaced_yaml: Path | None  # where a different roadmap.yaml that was there was kept
+
+
+def restore(backup: Backup, root: Path, db_path: Path) -> Restored:
+    """Write the store, then roadmap.yaml and the diary files, into an empty workspace."""
+    found = store.progress_in(db_path)
+    if found:
+        what = ", ".join(f"{n} {t} row{'s' * (n != 1)}" for t, n in found.items())
+        raise NotEmpty(f"{root} already has progress ({what}); restore only fills an empty workspace",
+                       hint="restore into a new directory, or move .roadmap/ away first")
+    notes_dir = root / backup.notes_dir
+    for note in backup.notes:
+        target = notes_dir / note["path"]
+        if target.exists() and target.read_bytes() != note["text"].encode("utf-8"):
+            raise NotEmpty(f"{target} exists and differs from the backup's copy",
+                           hint="move it away first; the store would not match it")
+    root.mkdir(parents=True, exist_ok=True)
+    db = connect(db_path)
+    try:
+        with transaction(db):
+            store.replace_all(db, backup.tables)
+    finally:
+        db.close()
+    replaced = _write_plan(backup, root)
+    recorded = {r["path"]: r for r in backup.tables["notefile"]}
+    for note in backup.notes:
+        _write_same(notes_dir / note["path"], note["text"], recorded.get(note["path"]), "hash", "mtime_ns")
+    notes_dir.mkdir(parents=True, exist_ok=True)
+    return Restored(root, {t: len(backup.tables[t]) for t in TABLES}, len(backup.notes), replaced)
+
+
+def _write_plan(backup: Backup, root: Path) -> Path | None:
+    target = root / ROADMAP_FILE
+    kept = None
+    if target.exists() and target.read_bytes() != backup.roadmap_yaml.encode("utf-8"):
+        kept = root / STORE_DIR / BACKUPS_DIR / f"roadmap-{file_stamp()}-before-restore.yaml"
+        atomic_write(kept, target.read_text(encoding="utf-8", errors="replace"))
+    _write_same(target, backup.roadmap_yaml, backup.tables["roadmap"][0], "source_hash", "source_mtime_ns")
+    return kept
+
+
+def _write_same(path: Path, text: str, record: dict | None, hash_field: str, mtime_field: str) -> None:
+    """Write a file; when it is the very file the store recorded, give it back its recorded mtime,
+    so the next command's cheap size-and-mtime check sees nothing to re-read."""
+    data = text.encode("utf-8")
+    if not (path.exists() and path.read_bytes() == data):
+        atomic_write(path, text)
+    if record and record.get(hash_field) == digest(data) and record.get(mtime_field):
+        os.utime(path, ns=(record[mtime_field], record[mtime_field]))

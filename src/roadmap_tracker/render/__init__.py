@@ -1,0 +1,1 @@
+"""Every view: terminal output (plain or Rich), Markdown writers, and where output goes."""

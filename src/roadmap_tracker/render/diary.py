@@ -1,0 +1,105 @@
+"""Views of the diary: weekly entries, open questions, and what a `roadmap log` added. Nothing here prints."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..diary.entries import Listed
+    from ..diary.questions import Question
+    from ..diary.weeknote import WeekEntry
+
+
+def entries_view(found: list[Listed], full: bool = False):
+    """Diary weeks, newest first: a digest each, or everything with ``full``."""
+    from rich.text import Text
+
+    blocks = []
+    for listed in found:
+        e = listed.entry
+        head = Text.assemble((f"Week {e.week}", "bold cyan"), f"  {e.start} to {e.end}")
+        if e.step:
+            head.append(f"  {e.step}", "italic")
+        if e.tags:
+            head.append("  " + " ".join(f"#{t}" for t in e.tags), "magenta")
+        lines = [head]
+        if e.concepts:
+            lines.append(Text.assemble(("  Concepts: ", "bold"), "; ".join(e.concepts)))
+        for x in e.experiments:
+            line = Text.assemble(("  Experiment: ", "bold"), x.text)
+            if x.result:
+                line.append(f" → {x.result}")
+            if x.metric:
+                line.append(f" ({x.metric}: {x.value})", "dim")
+            lines.append(line)
+        for q in listed.questions:
+            line = Text.assemble(("  Question ", "bold"), (f"q{q['id']}", "cyan"), ": ", q["text"])
+            if q["answer"]:
+                line.append(f"  answered {q['answered_on']}", "green")
+                if full:
+                    line.append(f": {q['answer']}")
+            lines.append(line)
+        if e.text:
+            text = e.text if full else e.text.split("\n", 1)[0] + (" …" if "\n" in e.text else "")
+            lines.append(Text.assemble(("  Notes: ", "bold"), text))
+        if full and e.refs:
+            lines.append(Text.assemble(("  About: ", "bold"), ", ".join(e.refs)))
+        blocks.append(Text("\n").join(lines))
+    return Text("\n\n").join(blocks)
+
+
+def no_entries(week: int | None, filtered: bool) -> str:
+    if week is not None:
+        return f"No diary entry for week {week}."
+    return "No diary entries match." if filtered else "No diary entries yet. Start one with `roadmap log`."
+
+
+def questions_view(found: list[Question], ages: dict[str, str]):
+    """Questions with their age, id and week; an answer under each answered one."""
+    from rich.text import Text
+
+    lines = []
+    for q in found:
+        line = Text.assemble((q.id.ljust(5), "cyan"), f"{ages[q.id]:>5}  ", (f"week {q.week}  ", "dim"), q.text)
+        if q.answer:
+            line.append(f"\n{'':12}answered {q.answered_on}: ", "green")
+            line.append(q.answer)
+            if q.answered_by or q.link:
+                line.append(f" ({', '.join(x for x in (q.answered_by, q.link) if x)})", "dim")
+        lines.append(line)
+    return Text("\n").join(lines)
+
+
+def no_questions(everything: bool) -> str:
+    return "No questions yet. Add one with `roadmap log -q TEXT`." if everything else "No open questions."
+
+
+def log_summary(before: WeekEntry, after: WeekEntry, where: str) -> str:
+    """What a `roadmap log` added to the week, and the file it went to."""
+    parts = []
+    for name, a, b in (("concept", before.concepts, after.concepts), ("experiment", before.experiments, after.experiments),
+                       ("question", before.questions, after.questions)):
+        n = len(b) - len(a)
+        if n > 0:
+            parts.append(f"{n} {name}{'s' if n > 1 else ''}")
+    if after.text != before.text:
+        parts.append("notes")
+    what = ("added " + ", ".join(parts)) if parts else "updated"
+    return f"Week {after.week} ({after.start} to {after.end}): {what} → {where}"
+
+
+def reflections_saved(count: int, step_ref: str) -> str:
+    if not count:
+        return "No changes; nothing was saved."
+    return f"Saved {count} answer{'s' if count != 1 else ''} for step {step_ref}."
+
+
+def notes_read(ws, notes) -> list[str]:
+    """Which diary files were read back, and where the versions they replaced went."""
+    return [f"Read {name} into the diary." for name in notes.imported] + [
+        f"Kept the earlier version in {ws.relative(path)}." for path in notes.backups
+    ]
+
+
+def notes_refused(notes) -> list[str]:
+    return [f"Warning: {problem}; the file was left as it is and not read." for problem in notes.problems]

@@ -1,0 +1,156 @@
+"""`roadmap report` on screen (Rich) and as Markdown, and the activity heatmap. Nothing here prints.
+
+The heatmap reads without colour: each level has its own glyph, so NO_COLOR and plain pipes
+show the same calendar as a terminal does.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.text import Text
+
+from ..dates import week_start
+from ..progress.momentum import heatmap
+from .markdown import markdown_escape as esc, markdown_link
+from .progress import pace_text, streak_text
+
+if TYPE_CHECKING:
+    from ..reports.report import Change, Report
+
+GLYPHS = "·░▒▓█"  # no activity, then four levels
+SHADES = ("dim", "green4", "green3", "green1", "bold bright_green")
+LABELS = {"done": "Done", "in_progress": "Started", "skipped": "Skipped", "todo": "Reopened"}
+
+
+def level(count: int, most: int) -> int:
+    """0 for nothing, else 1-4 by quarters of the busiest day shown."""
+    return 0 if count <= 0 or most <= 0 else min(4, math.ceil(4 * count / most))
+
+
+def heatmap_view(days: dict[date, int], end: date, week_starts: str = "monday", weeks: int = 26) -> Text:
+    """A contribution calendar: month names on top, weekdays down the side, one column per week."""
+    grid = heatmap(days, end, week_starts, weeks)
+    most = max((c for row in grid for c in row if c), default=0)
+    first = week_start(end, week_starts) - timedelta(weeks=weeks - 1)
+    header = [" "] * (4 + 2 * weeks)
+    starts = [col for col in range(weeks) if col == 0 or
+              (first + timedelta(weeks=col)).month != (first + timedelta(weeks=col - 1)).month]
+    for n, col in enumerate(starts):
+        # A month is named where its first week starts, when the name fits before the next one:
+        # three letters and a space take two columns.
+        if n + 1 < len(starts) and starts[n + 1] - col < 2:
+            continue
+        at = 4 + 2 * col
+        header[at:at + 3] = list((first + timedelta(weeks=col)).strftime("%b"))
+    lines = [Text("".join(header).rstrip())]
+    for row in range(7):
+        day = first + timedelta(days=row)
+        label = day.strftime("%a") if row % 2 == 0 else ""
+        line = Text(f"{label:<4}")
+        for col, count in enumerate(grid[row]):
+            if count is None:
+                break
+            n = level(count, most)
+            line.append(GLYPHS[n], SHADES[n])
+            if col < weeks - 1 and grid[row][col + 1] is not None:
+                line.append(" ")
+        lines.append(line)
+    legend = Text("    less ")
+    for n, glyph in enumerate(GLYPHS):
+        legend.append(glyph, SHADES[n])
+        legend.append(" ")
+    legend.append("more")
+    lines.append(legend)
+    return Text("\n").join(lines)
+
+
+def _listing(title: str, rows: list[tuple[str, Text, str]], width: int) -> list:
+    """A bold title, then aligned rows of (reference, text, day), laid out to ``width`` by hand:
+    Rich's table layout takes seconds over the thousands of rows a report over years can hold."""
+    if not rows:
+        return []
+    ref_width = max(len(ref) for ref, _, _ in rows)
+    room = max(20, width - 2 - ref_width - 2 - 2 - max(len(day) for _, _, day in rows))
+    text_width = min(room, max(len(text) for _, text, _ in rows))
+    lines = [Text(title, "bold")]
+    for ref, text, day in rows:
+        if len(text) > text_width:
+            text = text[: text_width - 1] + "…"
+        line = Text.assemble("  ", (ref.ljust(ref_width), "cyan"), "  ", text)
+        if day:
+            line.append(" " * (text_width - len(text) + 2) + day, "dim")
+        lines.append(line)
+    return [Text("\n").join(lines), Text()]
+
+
+def _changes(title: str, changes: list[Change], width: int) -> list:
+    kinds = {"step": "step: ", "deliverable": "deliverable: "}
+    return _listing(f"{title} ({len(changes)})",
+                    [(c.ref, Text(kinds.get(c.kind, "") + c.title), c.day) for c in changes], width)
+
+
+def report_view(r: Report, width: int = 80, weeks: int = 26) -> Group:
+    delta = r.percent_after - r.percent_before
+    parts: list = [Text(r.period.label, "bold"),
+                   Text(f"Progress: {r.percent_before:.0f}% → {r.percent_after:.0f}% ({delta:+.0f} points)"), Text()]
+    for state, attr in (("done", "done"), ("in_progress", "started"), ("skipped", "skipped"), ("todo", "reopened")):
+        parts += _changes(LABELS[state], getattr(r, attr), width)
+    if not (r.done or r.started or r.skipped or r.reopened):
+        parts += [Text("No progress recorded in this period.", "dim"), Text()]
+    n = len(r.entries)
+    parts += _listing(f"Diary ({n} week{'s' * (n != 1)})", [
+        (f"week {e['week']}", Text(", ".join(" ".join(str(c).split()) for c in e["concepts"]) or "no concepts listed"), "")
+        for e in r.entries], width)
+    if r.questions_opened or r.questions_answered:
+        parts += _listing(f"Questions: {len(r.questions_opened)} opened, {len(r.questions_answered)} answered",
+                          [("?", Text(q["text"]), q["asked_on"]) for q in r.questions_opened]
+                          + [("✓", Text(q["text"]), q["answered_on"]) for q in r.questions_answered], width)
+    parts += _listing(f"Reflections ({len(r.reflections)})",
+                      [(a["ref"], Text(a["question"]), a["day"]) for a in r.reflections], width)
+    parts += _listing(f"Links added ({len(r.links)})", [
+        (x["ref"] or "-", Text.assemble((x["kind"], "dim"), "  ", (x["title"] + " ") if x["title"] else "",
+                                        (x["target"], "blue")), x["day"]) for x in r.links], width)
+    m = r.momentum
+    parts += [Text("Momentum", "bold"), Text(f"  {streak_text(m)}"), Text(f"  Pace: {pace_text(m)}"), Text()]
+    parts.append(heatmap_view({date.fromisoformat(d): n for d, n in r.activity.items()}, r.period.end,
+                              r.week_starts, weeks))
+    return Group(*parts)
+
+
+def report_markdown(r: Report, weeks: int = 26) -> str:
+    """The report as a Markdown section, for a weekly review post or a README."""
+    delta = r.percent_after - r.percent_before
+    out = [f"## {esc(r.period.label)}", "",
+           f"**Progress:** {r.percent_before:.0f}% → {r.percent_after:.0f}% ({delta:+.0f} points)"]
+    for state, attr in (("done", "done"), ("in_progress", "started"), ("skipped", "skipped"), ("todo", "reopened")):
+        changes = getattr(r, attr)
+        if changes:
+            out += ["", f"### {LABELS[state]} ({len(changes)})", ""]
+            out += [f"- {esc(c.ref)} {esc(c.title)} ({c.day})" for c in changes]
+    if r.entries:
+        out += ["", "### Diary", ""]
+        out += [f"- Week {e['week']}: " + (", ".join(esc(str(c)) for c in e["concepts"]) or "no concepts listed")
+                for e in r.entries]
+    if r.questions_opened or r.questions_answered:
+        out += ["", f"### Questions ({len(r.questions_opened)} opened, {len(r.questions_answered)} answered)", ""]
+        out += [f"- [ ] {esc(q['text'])} ({q['asked_on']})" for q in r.questions_opened]
+        out += [f"- [x] {esc(q['text'])} (answered {q['answered_on']})" for q in r.questions_answered]
+    if r.reflections:
+        out += ["", f"### Reflections ({len(r.reflections)})", ""]
+        out += [f"- {esc(a['ref'])} {esc(a['question'])} ({a['day']})" for a in r.reflections]
+    if r.links:
+        out += ["", f"### Links added ({len(r.links)})", ""]
+        out += [f"- {esc(x['ref'] or 'roadmap')}: " + (esc(f"{x['title'] or x['kind']}: {x['target']}")
+                if not x["target"].startswith(("http://", "https://"))
+                else markdown_link(x["title"] or x["kind"], x["target"])) for x in r.links]
+    m = r.momentum
+    calendar = heatmap_view({date.fromisoformat(d): n for d, n in r.activity.items()}, r.period.end,
+                            r.week_starts, weeks)
+    out += ["", "### Momentum", "", f"- {esc(streak_text(m))}", f"- Pace: {esc(pace_text(m))}", "", "```",
+            calendar.plain, "```"]
+    return "\n".join(out) + "\n"

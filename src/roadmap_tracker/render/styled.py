@@ -1,0 +1,73 @@
+"""Lines of styled text that print plain without Rich, and through Rich in colour.
+
+A view laid out to the width by hand (the status dashboard) is a few hundred short spans;
+building them as Rich ``Text`` would import Rich even when stdout is a pipe with no colour to
+draw. ``Line`` keeps (text, style) spans and uses only ``rich.cells`` for character widths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.cells import cell_len, set_cell_size
+
+ELLIPSIS = "…"
+
+
+@dataclass
+class Line:
+    spans: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, *parts: str | tuple[str, str]) -> Line:
+        """Parts are plain strings or (text, style) pairs, as in Rich's ``Text.assemble``."""
+        return cls([(p, "") if isinstance(p, str) else p for p in parts])
+
+    def add(self, text: str, style: str = "") -> Line:
+        self.spans.append((text, style))
+        return self
+
+    def extend(self, other: Line) -> Line:
+        self.spans.extend(other.spans)
+        return self
+
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _ in self.spans)
+
+    @property
+    def cells(self) -> int:
+        return cell_len(self.plain)
+
+    def truncate(self, width: int, *, pad: bool = False) -> Line:
+        """Cut to ``width`` cells, ending in an ellipsis when anything was cut; pad with spaces."""
+        if self.cells > width:
+            kept, room = [], max(width - 1, 0)
+            for text, style in self.spans:
+                if room <= 0:
+                    break
+                size = cell_len(text)
+                if size > room:
+                    text = set_cell_size(text, room)
+                    size = room
+                kept.append((text, style))
+                room -= size
+            # set_cell_size pads a split double-width character with a space, so this is exact.
+            self.spans = kept + [(ELLIPSIS, kept[-1][1] if kept else "")]
+        if pad and self.cells < width:
+            self.spans.append((" " * (width - self.cells), ""))
+        return self
+
+
+@dataclass
+class Lines:
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(line.plain for line in self.lines)
+
+    def to_rich(self):
+        from rich.text import Text
+
+        return Text("\n").join(Text.assemble(*line.spans) for line in self.lines)

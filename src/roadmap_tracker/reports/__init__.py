@@ -1,0 +1,1 @@
+"""Looking back: what happened in a period."""

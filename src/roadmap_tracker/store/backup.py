@@ -1,0 +1,72 @@
+"""The store as a whole: every table's rows out for a backup, and back in for a restore."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import migrations
+from .connection import store_error
+
+# Parents before children, so rows can be inserted in this order on restore.
+TABLES = ("roadmap", "item", "event", "link", "entry", "question", "answer", "notefile")
+KEYS = {"notefile": "path"}  # the primary key each table is ordered by; "id" for the rest
+BOOLEANS = {"event": ("auto",), "link": ("is_path",), "notefile": ("written",)}
+PROGRESS_TABLES = ("event", "link", "entry", "question", "answer", "notefile")
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    """How many migrations the store has applied."""
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def known_schema() -> int:
+    return len(migrations.MIGRATIONS)
+
+
+def table_rows(db: sqlite3.Connection, table: str) -> Iterator[dict]:
+    """Every row of ``table`` as a dict in column order, booleans as true/false; one at a time."""
+    if table not in TABLES:
+        raise ValueError(f"no table {table!r} in a backup")
+    cursor = db.execute(f"SELECT * FROM {table} ORDER BY {KEYS.get(table, 'id')}")
+    columns = [c[0] for c in cursor.description]
+    flags = [columns.index(name) for name in BOOLEANS.get(table, ())]
+    for values in cursor:
+        values = list(values)
+        for i in flags:
+            values[i] = bool(values[i])
+        yield dict(zip(columns, values))
+
+
+def progress_in(db_path: Path) -> dict[str, int]:
+    """Rows in the tables that hold progress, read without changing the file; {} for no store."""
+    if not db_path.exists():
+        return {}
+    uri = "file:" + str(db_path.resolve()) + "?mode=ro"
+    try:
+        db = sqlite3.connect(uri, uri=True)
+        try:
+            present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            counts = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in PROGRESS_TABLES if t in present}
+            return {t: n for t, n in counts.items() if n}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise store_error(exc, db_path) from exc
+
+
+def replace_all(db: sqlite3.Connection, tables: dict[str, list[dict]]) -> None:
+    """Empty every table and insert these rows, keeping their ids (the caller holds the transaction)."""
+    # Ids are kept as they were, so a child may come before its parent; check at commit.
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    for table in reversed(TABLES):  # an empty store may still hold a synced plan
+        db.execute(f"DELETE FROM {table}")
+    for table in TABLES:
+        rows = tables[table]
+        if rows:
+            columns = list(rows[0])
+            db.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [tuple(r[c] for c in columns) for r in rows],
+            )

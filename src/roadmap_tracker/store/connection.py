@@ -1,0 +1,123 @@
+"""Opening the progress store: SQLite through the standard library.
+
+Commands reach the data with ``sqlite3`` rather than SQLModel sessions:
+importing SQLModel and SQLAlchemy costs about 0.3 s, twice the whole budget
+of ``roadmap status``. The schema itself is declared in ``tables.py``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import StoreError
+from . import migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class Store(sqlite3.Connection):
+    """A connection that knows which file it is, for messages."""
+
+    path: Path
+
+
+def connect(path: Path, *, create: bool = True) -> Store:
+    """Open (creating and migrating as needed) the store at ``path``."""
+    if not path.exists():
+        if not create:
+            raise StoreError(f"no progress store at {path}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from exc
+    try:
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer
+        # takes the lock before reading what it will change.
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=Store)
+        db.path = path
+        db.row_factory = sqlite3.Row
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        known = len(migrations.MIGRATIONS)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version == known:
+            return db  # the everyday case: one number says the schema is current
+        if version == 0 and _has_tables(db) and not migrations.applied(db):
+            raise StoreError(f"{path} is an SQLite database but not a roadmap-tracker store", hint="pass another --db")
+        newer = migrations.unknown(db)
+        if version > known or newer:
+            raise StoreError(
+                f"{path} was written by a newer roadmap-tracker (schema {max(version, known + len(newer))}, "
+                f"this one knows {known})",
+                hint="upgrade roadmap-tracker; the store was left as it was",
+            )
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            # WAL lets a reader and a writer in two terminals proceed at once.
+            db.execute("PRAGMA journal_mode = WAL")
+        _migrate(db, path)
+        return db
+    except sqlite3.DatabaseError as exc:
+        raise store_error(exc, path) from exc
+
+
+def _has_tables(db: sqlite3.Connection) -> bool:
+    return db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    todo = migrations.pending(db)
+    applied = migrations.applied(db)
+    if todo and applied:
+        # Keep the old store beside the new one, as it was before upgrading.
+        backup = path.with_name(f"{path.name}.schema{len(applied)}.bak")
+        if not backup.exists():
+            target = sqlite3.connect(backup)
+            with target:
+                db.backup(target)
+            target.close()
+    for fn in todo:
+        migrations.apply(db, fn)
+    if not todo:
+        # Every name is recorded but the mirror drifted: set it back.
+        db.execute(f"PRAGMA user_version = {len(applied)}")
+
+
+def store_error(exc: sqlite3.DatabaseError, path: Path | None) -> StoreError:
+    """One line for an SQLite error: what happened to which file, and what to do."""
+    path = path or Path("the store")
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return StoreError(f"{path} is locked by another program", hint="wait for it to finish and try again")
+    if "not a database" in text or "malformed" in text:
+        return StoreError(
+            f"{path} is not a readable roadmap-tracker store ({text})", hint="restore it from a backup or pass another --db"
+        )
+    if "readonly" in text or "unable to open" in text:
+        return StoreError(f"cannot write {path} ({text})", hint="check the file's permissions")
+    return StoreError(f"{path}: {text}")
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken before reading what it changes."""
+    path = getattr(db, "path", None)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.DatabaseError as exc:
+        raise store_error(exc, path) from exc
+    try:
+        yield db
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise store_error(exc, path) from exc

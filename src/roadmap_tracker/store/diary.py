@@ -1,0 +1,240 @@
+"""The weekly diary in the store: entries, the open questions they ask, and the note files
+they were last written to or read from. List fields are kept as JSON text."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from .items import refs
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    id: int
+    week: int
+    start: str
+    end: str
+    step: str | None
+    concepts: list
+    experiments: list[dict]
+    text: str
+    tags: list[str]
+    refs: list[str]
+    steps: list[str]  # keys of the steps the entry is about
+    extra: dict
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class StoredQuestion:
+    id: int
+    entry_id: int
+    week: int
+    text: str
+    asked_on: str
+    answer: str | None
+    answered_on: str | None
+    answer_item_id: int | None
+    answered_by: str | None  # the reference of the item that answered it
+    answer_url: str | None
+    removed_at: str | None
+
+
+@dataclass(frozen=True)
+class NoteFile:
+    path: str  # relative to the notes folder
+    week: int
+    size: int
+    mtime_ns: int
+    hash: str
+    written: bool  # the tool wrote this content
+
+
+def _entry(r: sqlite3.Row) -> StoredEntry:
+    return StoredEntry(
+        r["id"], r["week"], r["start_day"], r["end_day"], r["step"], json.loads(r["concepts"]),
+        json.loads(r["experiments"]), r["text"], json.loads(r["tags"]), json.loads(r["refs"]), json.loads(r["steps"]),
+        json.loads(r["extra"]), r["updated_at"],
+    )
+
+
+# --- entries ----------------------------------------------------------------------
+
+
+def entry(db: sqlite3.Connection, week: int) -> StoredEntry | None:
+    row = db.execute("SELECT * FROM entry WHERE week = ?", (week,)).fetchone()
+    return _entry(row) if row else None
+
+
+def save_entry(db: sqlite3.Connection, week: int, start: date, end: date, step: str | None, concepts: list,
+               experiments: list[dict], text: str, tags: list, refs: list, steps: list, extra: dict,
+               updated_at: str) -> int:
+    """Write a week in full, replacing what it had; returns the entry's id."""
+    values = (start.isoformat(), end.isoformat(), step, json.dumps(concepts), json.dumps(experiments), text,
+              json.dumps(tags), json.dumps(refs), json.dumps(steps), json.dumps(extra, default=str), updated_at)
+    row = db.execute("SELECT id FROM entry WHERE week = ?", (week,)).fetchone()
+    if row:
+        db.execute(
+            """UPDATE entry SET start_day = ?, end_day = ?, step = ?, concepts = ?, experiments = ?,
+                   text = ?, tags = ?, refs = ?, steps = ?, extra = ?, updated_at = ? WHERE id = ?""",
+            (*values, row[0]),
+        )
+        return row[0]
+    return db.execute(
+        """INSERT INTO entry (week, start_day, end_day, step, concepts, experiments, text,
+               tags, refs, steps, extra, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (week, *values),
+    ).lastrowid
+
+
+def entries(db: sqlite3.Connection, *, since: date | None = None, until: date | None = None,
+            limit: int | None = None, tag: str | None = None, step_key: str | None = None,
+            step_title: str | None = None, search: str | None = None, week: int | None = None) -> list[StoredEntry]:
+    """Entries, newest week first, narrowed by any of the filters."""
+    where, params = ["1 = 1"], []
+    if week is not None:
+        where.append("week = ?")
+        params.append(week)
+    if since:
+        where.append("end_day >= ?")
+        params.append(since.isoformat())
+    if until:
+        where.append("start_day <= ?")
+        params.append(until.isoformat())
+    if tag:
+        where.append("EXISTS (SELECT 1 FROM json_each(entry.tags) WHERE lower(value) = lower(?))")
+        params.append(tag)
+    if step_key:
+        where.append("(EXISTS (SELECT 1 FROM json_each(entry.steps) WHERE value = ?) OR step = ?)")
+        params += [step_key, step_title]
+    if search:
+        where.append(
+            "(instr(lower(concepts || experiments || text || tags), lower(?)) OR EXISTS "
+            "(SELECT 1 FROM question q WHERE q.entry_id = entry.id AND instr(lower(q.text), lower(?))))"
+        )
+        params += [search, search]
+    sql = f"SELECT * FROM entry WHERE {' AND '.join(where)} ORDER BY week DESC"
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [_entry(r) for r in db.execute(sql, params)]
+
+
+def overlapping(db: sqlite3.Connection, start: date, end: date) -> list[StoredEntry]:
+    """Entries whose week overlaps the period, oldest first."""
+    rows = db.execute(
+        "SELECT * FROM entry WHERE start_day <= ? AND end_day >= ? ORDER BY week", (end.isoformat(), start.isoformat())
+    )
+    return [_entry(r) for r in rows]
+
+
+def writes(db: sqlite3.Connection, since: date, until: date) -> list[tuple[str, str, str]]:
+    """(start, end, day last written) of the entries whose week overlaps the period."""
+    rows = db.execute(
+        "SELECT start_day, end_day, substr(updated_at, 1, 10) FROM entry WHERE start_day <= ? AND end_day >= ?",
+        (until.isoformat(), since.isoformat()),
+    )
+    return [tuple(r) for r in rows]
+
+
+# --- questions --------------------------------------------------------------------
+
+_QUESTIONS = "SELECT q.*, e.week FROM question q JOIN entry e ON e.id = q.entry_id"
+
+
+def _questions(db: sqlite3.Connection, sql: str, params: tuple | list) -> list[StoredQuestion]:
+    rows = db.execute(sql, params).fetchall()
+    by = refs(db, [r["answer_item_id"] for r in rows if r["answer_item_id"] is not None])
+    return [
+        StoredQuestion(r["id"], r["entry_id"], r["week"], r["text"], r["asked_on"], r["answer"], r["answered_on"],
+                       r["answer_item_id"], by.get(r["answer_item_id"]), r["answer_url"], r["removed_at"])
+        for r in rows
+    ]
+
+
+def questions(db: sqlite3.Connection, *, answered: bool = True, before_week: int | None = None,
+              only: int | None = None) -> list[StoredQuestion]:
+    """Tracked questions still in their notes, oldest first: all, or only the open ones."""
+    where, params = ["q.removed_at IS NULL"], []
+    if only is not None:
+        where.append("q.id = ?")
+        params.append(only)
+    if not answered:
+        where.append("q.answered_on IS NULL")
+    if before_week is not None:
+        where.append("e.week < ?")
+        params.append(before_week)
+    return _questions(db, f"{_QUESTIONS} WHERE {' AND '.join(where)} ORDER BY q.asked_on, q.id", params)
+
+
+def questions_of(db: sqlite3.Connection, entry_ids: list[int], *, removed: bool = False) -> list[StoredQuestion]:
+    """The questions of these entries, in the order they were asked; with ``removed``, also those
+    taken out of the notes."""
+    where = "" if removed else " AND q.removed_at IS NULL"
+    return _questions(
+        db, f"{_QUESTIONS} WHERE q.entry_id IN (SELECT value FROM json_each(?)){where} ORDER BY q.id",
+        (json.dumps(entry_ids),),
+    )
+
+
+def asked_between(db: sqlite3.Connection, start: date, end: date) -> list[StoredQuestion]:
+    return _questions(
+        db, f"{_QUESTIONS} WHERE q.removed_at IS NULL AND q.asked_on BETWEEN ? AND ? ORDER BY q.asked_on, q.id",
+        (start.isoformat(), end.isoformat()),
+    )
+
+
+def answered_between(db: sqlite3.Connection, start: date, end: date) -> list[StoredQuestion]:
+    return _questions(
+        db, f"{_QUESTIONS} WHERE q.removed_at IS NULL AND q.answered_on BETWEEN ? AND ? ORDER BY q.answered_on, q.id",
+        (start.isoformat(), end.isoformat()),
+    )
+
+
+def ask(db: sqlite3.Connection, entry_id: int, text: str, day: date) -> None:
+    db.execute("INSERT INTO question (entry_id, text, asked_on) VALUES (?, ?, ?)", (entry_id, text, day.isoformat()))
+
+
+def set_removed(db: sqlite3.Connection, question_id: int, removed_at: str | None) -> None:
+    """Set a question aside (taken out of its note), or bring it back with None."""
+    db.execute("UPDATE question SET removed_at = ? WHERE id = ?", (removed_at, question_id))
+
+
+def set_answer(db: sqlite3.Connection, question_id: int, text: str, day: date, item_id: int | None,
+               url: str | None) -> None:
+    db.execute(
+        "UPDATE question SET answer = ?, answered_on = ?, answer_item_id = ?, answer_url = ? WHERE id = ?",
+        (text, day.isoformat(), item_id, url, question_id),
+    )
+
+
+# --- note files ---------------------------------------------------------------------
+
+
+def note_files(db: sqlite3.Connection) -> dict[str, NoteFile]:
+    return {
+        r["path"]: NoteFile(r["path"], r["week"], r["size"], r["mtime_ns"], r["hash"], bool(r["written"]))
+        for r in db.execute("SELECT * FROM notefile")
+    }
+
+
+def note_file(db: sqlite3.Connection, path: str) -> NoteFile | None:
+    r = db.execute("SELECT * FROM notefile WHERE path = ?", (path,)).fetchone()
+    return NoteFile(r["path"], r["week"], r["size"], r["mtime_ns"], r["hash"], bool(r["written"])) if r else None
+
+
+def note_paths(db: sqlite3.Connection, week: int) -> list[str]:
+    """The files a week was read from or written to, by name."""
+    return [r[0] for r in db.execute("SELECT path FROM notefile WHERE week = ? ORDER BY path", (week,))]
+
+
+def record_note(db: sqlite3.Connection, note: NoteFile) -> None:
+    db.execute(
+        """INSERT INTO notefile (path, week, size, mtime_ns, hash, written) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (path) DO UPDATE SET week = excluded.week, size = excluded.size,
+               mtime_ns = excluded.mtime_ns, hash = excluded.hash, written = excluded.written""",
+        (note.path, note.week, note.size, note.mtime_ns, note.hash, note.written),
+    )

@@ -1,0 +1,204 @@
+"""Numbered, append-only schema migrations, applied and checked by name.
+
+Each migration is a function over a ``sqlite3`` connection, applied in its own
+transaction together with its row in ``_migrations``: a store's schema is the
+set of names recorded there. ``PRAGMA user_version`` mirrors how many are
+applied, so opening an up-to-date store checks one number and reads no table.
+Never edit a shipped migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+from ..clock import utc_stamp
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
+
+
+def migration(fn: Callable[[sqlite3.Connection], None]):
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def _run(db: sqlite3.Connection, *statements: str) -> None:
+    # executescript() would commit behind our back; run statements one by one.
+    for statement in statements:
+        db.execute(statement)
+
+
+@migration
+def m001_initial(db: sqlite3.Connection) -> None:
+    _run(
+        db,
+        """CREATE TABLE _migrations (
+            name VARCHAR NOT NULL PRIMARY KEY,
+            applied_at VARCHAR NOT NULL)""",
+        """CREATE TABLE roadmap (
+            id INTEGER NOT NULL PRIMARY KEY,
+            title VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            source_size INTEGER NOT NULL,
+            source_mtime_ns INTEGER NOT NULL,
+            source_hash VARCHAR NOT NULL,
+            started VARCHAR,
+            week_starts VARCHAR NOT NULL,
+            notes_dir VARCHAR NOT NULL,
+            synced_at VARCHAR NOT NULL)""",
+        """CREATE TABLE item (
+            id INTEGER NOT NULL PRIMARY KEY,
+            roadmap_id INTEGER NOT NULL REFERENCES roadmap (id),
+            key VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            parent_id INTEGER REFERENCES item (id),
+            step_id INTEGER REFERENCES item (id),
+            position INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            title VARCHAR NOT NULL,
+            url VARCHAR,
+            body VARCHAR,
+            extra VARCHAR,
+            created_at VARCHAR NOT NULL,
+            archived_at VARCHAR,
+            UNIQUE (roadmap_id, key))""",
+        "CREATE INDEX ix_item_step ON item (step_id)",
+        """CREATE TABLE event (
+            id INTEGER NOT NULL PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES item (id),
+            state VARCHAR NOT NULL,
+            day VARCHAR NOT NULL,
+            recorded_at VARCHAR NOT NULL,
+            note VARCHAR,
+            auto BOOLEAN NOT NULL)""",
+        "CREATE INDEX ix_event_item ON event (item_id, id)",
+    )
+
+
+def names() -> list[str]:
+    return [fn.__name__ for fn in MIGRATIONS]
+
+
+def applied(db: sqlite3.Connection) -> list[str]:
+    """The names recorded in the store, in the order they were applied; [] for a blank file."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").fetchone():
+        return []
+    return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def unknown(db: sqlite3.Connection) -> list[str]:
+    """Migrations the store has that this version of the tool does not know: it is newer."""
+    known = set(names())
+    return [name for name in applied(db) if name not in known]
+
+
+def pending(db: sqlite3.Connection) -> list[Callable[[sqlite3.Connection], None]]:
+    done = set(applied(db))
+    return [fn for fn in MIGRATIONS if fn.__name__ not in done]
+
+
+def apply(db: sqlite3.Connection, fn: Callable[[sqlite3.Connection], None]) -> None:
+    """Apply one migration atomically, unless it already is; the caller holds no transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have applied it while we waited for the lock.
+        if fn.__name__ in applied(db):
+            db.execute("ROLLBACK")
+            return
+        fn(db)
+        db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (fn.__name__, utc_stamp()))
+        count = db.execute("SELECT COUNT(*) FROM _migrations").fetchone()[0]
+        db.execute(f"PRAGMA user_version = {int(count)}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+@migration
+def m002_links(db: sqlite3.Connection) -> None:
+    _run(
+        db,
+        """CREATE TABLE link (
+            id INTEGER NOT NULL PRIMARY KEY,
+            item_id INTEGER REFERENCES item (id),
+            target VARCHAR NOT NULL,
+            is_path BOOLEAN NOT NULL,
+            kind VARCHAR NOT NULL,
+            title VARCHAR,
+            note VARCHAR,
+            added_at VARCHAR NOT NULL,
+            checked_at VARCHAR,
+            check_status INTEGER,
+            check_final_url VARCHAR,
+            check_redirects INTEGER,
+            check_elapsed FLOAT,
+            check_error VARCHAR)""",
+        "CREATE INDEX ix_link_item ON link (item_id)",
+    )
+
+
+@migration
+def m003_current_state(db: sqlite3.Connection) -> None:
+    # The current state is the latest event's. Keeping a copy on the item, written
+    # by a trigger in the same transaction as the event, turns the status queries
+    # into plain GROUP BYs; events stay the record (they are never updated).
+    _run(
+        db,
+        "ALTER TABLE item ADD COLUMN state VARCHAR NOT NULL DEFAULT 'todo'",
+        "ALTER TABLE item ADD COLUMN state_day VARCHAR",
+        """UPDATE item SET
+               state = COALESCE((SELECT state FROM event WHERE item_id = item.id ORDER BY id DESC LIMIT 1), 'todo'),
+               state_day = (SELECT day FROM event WHERE item_id = item.id ORDER BY id DESC LIMIT 1)""",
+        """CREATE TRIGGER event_sets_state AFTER INSERT ON event BEGIN
+               UPDATE item SET state = NEW.state, state_day = NEW.day WHERE id = NEW.item_id;
+           END""",
+        "CREATE INDEX ix_item_step_state ON item (step_id, kind, state)",
+        "CREATE INDEX ix_event_day ON event (day, id)",
+    )
+
+
+@migration
+def m004_journal(db: sqlite3.Connection) -> None:
+    _run(
+        db,
+        """CREATE TABLE entry (
+            id INTEGER NOT NULL PRIMARY KEY,
+            week INTEGER NOT NULL UNIQUE,
+            start_day VARCHAR NOT NULL,
+            end_day VARCHAR NOT NULL,
+            step VARCHAR,
+            concepts VARCHAR NOT NULL,
+            experiments VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            tags VARCHAR NOT NULL,
+            refs VARCHAR NOT NULL,
+            steps VARCHAR NOT NULL,
+            extra VARCHAR NOT NULL,
+            updated_at VARCHAR NOT NULL)""",
+        """CREATE TABLE question (
+            id INTEGER NOT NULL PRIMARY KEY,
+            entry_id INTEGER NOT NULL REFERENCES entry (id),
+            text VARCHAR NOT NULL,
+            asked_on VARCHAR NOT NULL,
+            answer VARCHAR,
+            answered_on VARCHAR,
+            answer_item_id INTEGER REFERENCES item (id),
+            answer_url VARCHAR,
+            removed_at VARCHAR)""",
+        "CREATE INDEX ix_question_entry ON question (entry_id)",
+        """CREATE TABLE answer (
+            id INTEGER NOT NULL PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES item (id),
+            day VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            recorded_at VARCHAR NOT NULL)""",
+        "CREATE INDEX ix_answer_item ON answer (item_id, id)",
+        """CREATE TABLE notefile (
+            path VARCHAR NOT NULL PRIMARY KEY,
+            week INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            hash VARCHAR NOT NULL,
+            written BOOLEAN NOT NULL)""",
+    )

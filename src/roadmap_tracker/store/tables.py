@@ -1,0 +1,161 @@
+"""The tables of the progress store, declared with SQLModel.
+
+This module is the reference schema: ``tests/test_store.py`` checks that the
+migrations in ``migrations.py``, run on a blank database, build exactly these
+tables. Commands reach the data through ``sqlite3`` (see ``connection.py``), so
+importing this module (and SQLAlchemy) stays off their path.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Migration(SQLModel, table=True):
+    __tablename__ = "_migrations"
+    name: str = Field(primary_key=True)
+    applied_at: str
+
+
+class RoadmapRow(SQLModel, table=True):
+    """One row per workspace: the plan's header and what was last synced."""
+
+    __tablename__ = "roadmap"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str
+    source: str
+    source_size: int = 0
+    source_mtime_ns: int = 0
+    source_hash: str = ""
+    started: Optional[str] = None
+    week_starts: str = "monday"
+    notes_dir: str = "notes"
+    synced_at: str
+
+
+class ItemRow(SQLModel, table=True):
+    """A step, resource, mini project, question or deliverable. Never deleted:
+    an item removed from roadmap.yaml is archived, and comes back with its
+    history if its id returns."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        UniqueConstraint("roadmap_id", "key"),
+        Index("ix_item_step", "step_id"),
+        Index("ix_item_step_state", "step_id", "kind", "state"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    roadmap_id: int = Field(foreign_key="roadmap.id")
+    key: str
+    kind: str
+    parent_id: Optional[int] = Field(default=None, foreign_key="item.id")
+    step_id: Optional[int] = Field(default=None, foreign_key="item.id")
+    position: int
+    seq: int
+    title: str
+    url: Optional[str] = None
+    body: Optional[str] = None
+    extra: Optional[str] = None
+    created_at: str
+    archived_at: Optional[str] = None
+    # Kept equal to the latest event's state and day by the trigger event_sets_state.
+    state: str = Field(default="todo", sa_column_kwargs={"server_default": "todo"})
+    state_day: Optional[str] = None
+
+
+class EventRow(SQLModel, table=True):
+    """Append-only progress history; an item's state is its latest event."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_item", "item_id", "id"), Index("ix_event_day", "day", "id"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id")
+    state: str
+    day: str  # the date the learner gives (YYYY-MM-DD)
+    recorded_at: str  # when it was written (UTC, ISO 8601)
+    note: Optional[str] = None
+    auto: bool = False  # written by the tool (a step completed by its items)
+
+
+class LinkRow(SQLModel, table=True):
+    """A piece of work attached to an item, or to the roadmap when item_id is NULL:
+    an http(s) address or a path inside the workspace."""
+
+    __tablename__ = "link"
+    __table_args__ = (Index("ix_link_item", "item_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    item_id: Optional[int] = Field(default=None, foreign_key="item.id")
+    target: str  # normalised URL, or a path relative to the workspace
+    is_path: bool
+    kind: str
+    title: Optional[str] = None
+    note: Optional[str] = None
+    added_at: str
+    checked_at: Optional[str] = None
+    check_status: Optional[int] = None
+    check_final_url: Optional[str] = None
+    check_redirects: Optional[int] = None
+    check_elapsed: Optional[float] = None
+    check_error: Optional[str] = None
+
+
+class EntryRow(SQLModel, table=True):
+    """One week of the learning diary, mirrored as notes/weekN.md. List fields hold JSON."""
+
+    __tablename__ = "entry"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    week: int = Field(sa_column_kwargs={"unique": True})
+    start_day: str
+    end_day: str
+    step: Optional[str] = None  # the step being worked on when the week was written
+    concepts: str
+    experiments: str
+    text: str
+    tags: str
+    refs: str
+    steps: str  # keys of the steps the refs point into, for `roadmap logs --step`
+    extra: str  # front-matter keys the tool does not use, written back unchanged
+    updated_at: str
+
+
+class QuestionRow(SQLModel, table=True):
+    """An open question from the diary, tracked until it is answered."""
+
+    __tablename__ = "question"
+    __table_args__ = (Index("ix_question_entry", "entry_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id")
+    text: str
+    asked_on: str
+    answer: Optional[str] = None
+    answered_on: Optional[str] = None
+    answer_item_id: Optional[int] = Field(default=None, foreign_key="item.id")
+    answer_url: Optional[str] = None
+    removed_at: Optional[str] = None  # taken out of the note by hand
+
+
+class AnswerRow(SQLModel, table=True):
+    """An answer to a reflection question; revisions add rows, the latest is shown."""
+
+    __tablename__ = "answer"
+    __table_args__ = (Index("ix_answer_item", "item_id", "id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id")
+    day: str
+    text: str
+    recorded_at: str
+
+
+class NoteFileRow(SQLModel, table=True):
+    """What a diary file looked like when the tool last wrote or read it."""
+
+    __tablename__ = "notefile"
+    path: str = Field(primary_key=True)  # relative to the notes directory
+    week: int
+    size: int
+    mtime_ns: int
+    hash: str
+    written: bool  # the tool wrote this content; a hand-written file is backed up before it is rewritten
