@@ -62,7 +62,8 @@ class Runner:
         """Current state of every item that has events, by key."""
         rows = self.query(
             """SELECT i.key, e.state FROM item i JOIN event e ON e.id =
-               (SELECT MAX(id) FROM event WHERE item_id = i.id)""")
+               (SELECT MAX(id) FROM event WHERE item_id = i.id)"""
+        )
         return dict(rows)
 
 

@@ -35,8 +35,9 @@ def test_console_script_and_module_run_the_same(tmp_path):
     if exe is None:
         pytest.skip("the roadmap console script is not installed")
     by_script = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True)
-    by_module = subprocess.run([sys.executable, "-m", "roadmap_tracker", "--version"],
-                               capture_output=True, text=True, check=True)
+    by_module = subprocess.run(
+        [sys.executable, "-m", "roadmap_tracker", "--version"], capture_output=True, text=True, check=True
+    )
     assert by_script.stdout == by_module.stdout == f"roadmap-tracker {__version__}\n"
 
 
@@ -55,8 +56,10 @@ def test_console_script_status_on_a_fresh_workspace(tmp_path):
 def test_no_workspace_is_one_line_and_exit_3(tmp_path):
     result = typer.testing.CliRunner().invoke(app, ["status"])
     assert result.exit_code == 3
-    assert result.stderr == (f"Error: no roadmap.yaml in {tmp_path} or any parent directory "
-                             "(run `roadmap init` to create one, or pass --workspace)\n")
+    assert result.stderr == (
+        f"Error: no roadmap.yaml in {tmp_path} or any parent directory "
+        "(run `roadmap init` to create one, or pass --workspace)\n"
+    )
     assert result.stdout == ""
 
 
@@ -78,7 +81,10 @@ def test_init_refuses_an_existing_workspace(roadmap):
     before = (roadmap.root / "roadmap.yaml").read_text()
     result = typer.testing.CliRunner().invoke(app, ["init", str(roadmap.root)])
     assert result.exit_code == 4
-    assert result.stderr == f"Error: {roadmap.root} already holds a roadmap workspace (nothing was changed; use `roadmap status` there)\n"
+    assert (
+        result.stderr
+        == f"Error: {roadmap.root} already holds a roadmap workspace (nothing was changed; use `roadmap status` there)\n"
+    )
     assert (roadmap.root / "roadmap.yaml").read_text() == before
 
 

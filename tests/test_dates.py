@@ -1,17 +1,21 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from roadmap_tracker.errors import ExitCode
 from roadmap_tracker.dates import WEEKDAYS, BadDate, BadWeek, parse_date, week_number, week_range, week_start
+from roadmap_tracker.errors import ExitCode
 
 TODAY = date(2026, 11, 21)  # a Saturday
 HINT = "use YYYY-MM-DD, a written date like 'March 3', or today, yesterday, last monday, -3d, last week"
 
 
-def test_today_is_a_saturday():
-    assert TODAY.weekday() == 5
+def test_today_comes_from_the_clock_which_roadmap_today_pins(monkeypatch):
+    monkeypatch.setenv("ROADMAP_TODAY", TODAY.isoformat())
+    assert parse_date("today") == TODAY
+    assert parse_date("saturday") == TODAY  # TODAY is a Saturday: a plain weekday counts today
+    assert parse_date("last saturday") == TODAY - timedelta(days=7)
 
 
 @pytest.mark.parametrize(
@@ -74,8 +78,9 @@ def test_today_defaults_to_the_real_today():
     assert parse_date("today") == date.today()
 
 
-@pytest.mark.parametrize("text", ["", "   ", "soon", "someday", "February 30, 2016", "2026-02-30", "2026-13-01",
-                                  "next tuesday week", "-3x"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "soon", "someday", "February 30, 2016", "2026-02-30", "2026-13-01", "next tuesday week", "-3x"]
+)
 def test_unreadable_dates_are_refused(text):
     with pytest.raises(BadDate) as err:
         parse_date(text, today=TODAY)
@@ -95,8 +100,12 @@ def test_refusal_message_is_exact():
 
 @pytest.mark.parametrize(
     "text, shown",
-    [("1850-01-01", "1850-01-01"), ("2201-01-01", "2201-01-01"), ("-300y", "1726-11-21"),
-     ("March 3 1776", "1776-03-03")],
+    [
+        ("1850-01-01", "1850-01-01"),
+        ("2201-01-01", "2201-01-01"),
+        ("-300y", "1726-11-21"),
+        ("March 3 1776", "1776-03-03"),
+    ],
 )
 def test_dates_outside_1900_to_2200_are_refused(text, shown):
     with pytest.raises(BadDate) as err:

@@ -14,8 +14,12 @@ def counts(ws) -> dict[str, tuple[int, int]]:
 
 
 def test_counts_follow_each_rule(roadmap):
-    assert counts(roadmap) == {"portfolio": (0, 5), "blog-posts": (0, 3), "deployed-llm-app": (0, 1),
-                               "cheatsheet": (0, 1)}
+    assert counts(roadmap) == {
+        "portfolio": (0, 5),
+        "blog-posts": (0, 3),
+        "deployed-llm-app": (0, 1),
+        "cheatsheet": (0, 1),
+    }
     # done-projects with link_kind repo: a project needs both.
     roadmap("check", "1.p1", "1.p2", "--date", "2026-11-05")
     assert counts(roadmap)["portfolio"] == (0, 5)
@@ -68,7 +72,8 @@ def test_deliverables_shows_what_counted_and_what_is_missing(roadmap, monkeypatc
         "\n"
         "d4 Personal cheatsheet of formulas, concepts and code snippets  1/1\n"
         "  ✓ d4 Personal cheatsheet of formulas, concepts and code snippets\n"
-        "      other  notes/cheatsheet.md\n")
+        "      other  notes/cheatsheet.md\n"
+    )
     data = json.loads(roadmap("deliverables", "--json").stdout)
     assert [(d["id"], d["count"], d["target"], d["missing"]) for d in data] == [
         ("portfolio", 1, 5, "4 more done mini projects with a repo link"),
@@ -78,7 +83,10 @@ def test_deliverables_shows_what_counted_and_what_is_missing(roadmap, monkeypatc
     ]
     first = data[0]["counted"][0]
     assert (first["ref"], first["done"], [x["target"] for x in first["links"]]) == (
-        "1.p1", "2026-11-05", ["https://github.com/ada/linreg"])
+        "1.p1",
+        "2026-11-05",
+        ["https://github.com/ada/linreg"],
+    )
 
 
 PLAN = """\
@@ -106,8 +114,11 @@ def test_done_projects_without_a_kind_and_the_checked_rule(tiny):
     def missing():
         return [d["missing"] for d in json.loads(tiny("deliverables", "--json").stdout)]
 
-    assert missing() == ["2 more done mini projects", "not checked off yet (`roadmap check d2` once it is finished)",
-                         "2 more notebook links"]
+    assert missing() == [
+        "2 more done mini projects",
+        "not checked off yet (`roadmap check d2` once it is finished)",
+        "2 more notebook links",
+    ]
     tiny("check", "a", "--date", "2026-11-03")
     tiny("check", "d2", "--date", "2026-11-04")
     (tiny.root / "notes" / "eda.ipynb").write_text("{}")

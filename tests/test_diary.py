@@ -1,9 +1,13 @@
+import os
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from roadmap_tracker.diary.weeknote import (
     DiaryError,
@@ -91,8 +95,25 @@ def test_render_omits_empty_sections_and_dates():
     )
 
 
-def test_render_is_deterministic():
-    assert render_week(ENTRY) == render_week(ENTRY) == render_week(parse_week(render_week(ENTRY)))
+def test_render_is_the_same_in_every_process():
+    # Tags and refs are collected through sets and dicts: no process may order them differently.
+    code = (
+        "import sys; from roadmap_tracker.diary.weeknote import parse_week, render_week; "
+        "sys.stdout.write(render_week(parse_week(sys.stdin.read())))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            input=EXPECTED,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("0", "1", "2", "3")
+    }
+    assert outputs == {EXPECTED}
+    assert render_week(parse_week(render_week(ENTRY))) == EXPECTED
 
 
 # ---------------------------------------------------------------- experiments
@@ -189,8 +210,10 @@ Started the fast.ai course this week. #fastai
 def test_hand_written_without_front_matter():
     e = parse_week(PLAIN, path="notes/week2.md")
     assert e.week == 2 and e.start is None and e.step is None
-    assert e.concepts == ["Gradient descent follows the negative gradient",
-                          "Feature scaling speeds it up\n(a lot, on this dataset)"]
+    assert e.concepts == [
+        "Gradient descent follows the negative gradient",
+        "Feature scaling speeds it up\n(a lot, on this dataset)",
+    ]
     assert e.experiments == [
         Experiment("lr 0.1", "diverged"),
         Experiment("lr 0.01", "converged", "val loss", "0.31"),
@@ -198,8 +221,9 @@ def test_hand_written_without_front_matter():
         Experiment("Try SGD with momentum next"),
     ]
     assert e.questions == ["Why does scaling matter for #2?", "Read [[Deep Learning Book]] ch. 8"]
-    assert e.text == ("Started the fast.ai course this week. #fastai\n\n# Week 2: linear models\n\n"
-                      "## Links\n- https://course.fast.ai")
+    assert e.text == (
+        "Started the fast.ai course this week. #fastai\n\n# Week 2: linear models\n\n## Links\n- https://course.fast.ai"
+    )
     assert e.tags == ["fastai"]
     assert e.refs == ["2", "Deep Learning Book"]
     assert_nothing_lost(PLAIN, e)
@@ -245,9 +269,11 @@ def test_hand_written_with_front_matter_and_odd_headings():
     assert e.step == "4"
     assert e.concepts == ["BPE merges frequent pairs", "WordPiece"]
     assert e.questions == ["Is a #C++ port worth it?"]
-    assert e.text == ("Free text before any heading.\n\n"
-                      "Some notes, then a question section after them.\n\n"
-                      "```python\n# a comment, not a heading\n#include <not a tag>\n```")
+    assert e.text == (
+        "Free text before any heading.\n\n"
+        "Some notes, then a question section after them.\n\n"
+        "```python\n# a comment, not a heading\n#include <not a tag>\n```"
+    )
     assert e.tags == ["nlp", "tokenizers", "C++"]
     assert e.extra == {"aliases": ["w5"]}
     assert_nothing_lost(FRONT, e)
@@ -262,20 +288,33 @@ def test_notes_run_to_the_end_only_in_the_tools_own_files():
 
 
 def test_code_is_never_a_heading_or_a_tag():
-    e = parse_week("```\n# Key concepts\n- not a concept #nope\n```\n\n    #indented code\n\n`#inline` #yes\n",
-                   path="week1.md")
+    e = parse_week(
+        "```\n# Key concepts\n- not a concept #nope\n```\n\n    #indented code\n\n`#inline` #yes\n", path="week1.md"
+    )
     assert e.concepts == [] and e.tags == ["yes"]
 
 
 @pytest.mark.parametrize(
     "heading, kind",
-    [("Key concepts", "concepts"), ("Key concepts learned", "concepts"), ("Concepts", "concepts"),
-     ("What I learned", "concepts"), ("**Key learnings:**", "concepts"), ("🧠 Takeaways", "concepts"),
-     ("Experiments run and results observed", "experiments"), ("Experiments", "experiments"),
-     ("Results", "experiments"), ("2. Experiments & results", "experiments"),
-     ("Open questions and areas to revisit", "questions"), ("Questions", "questions"),
-     ("Open questions", "questions"), ("Notes", "notes"),
-     ("Daily Log", None), ("Weekly Summary", None), ("Concepts I want to learn next year", None)],
+    [
+        ("Key concepts", "concepts"),
+        ("Key concepts learned", "concepts"),
+        ("Concepts", "concepts"),
+        ("What I learned", "concepts"),
+        ("**Key learnings:**", "concepts"),
+        ("🧠 Takeaways", "concepts"),
+        ("Experiments run and results observed", "experiments"),
+        ("Experiments", "experiments"),
+        ("Results", "experiments"),
+        ("2. Experiments & results", "experiments"),
+        ("Open questions and areas to revisit", "questions"),
+        ("Questions", "questions"),
+        ("Open questions", "questions"),
+        ("Notes", "notes"),
+        ("Daily Log", None),
+        ("Weekly Summary", None),
+        ("Concepts I want to learn next year", None),
+    ],
 )
 def test_section_names_match_loosely_but_whole(heading, kind):
     assert section_of(heading) == kind
@@ -302,8 +341,16 @@ def test_refs_the_text_does_not_mention_go_to_front_matter():
 
 @pytest.mark.parametrize(
     "path, week",
-    [("week1.md", 1), ("notes/week01.md", 1), ("Week 1.md", 1), ("week-03-jan-2026.md", 3),
-     ("notes\\week_12.md", 12), ("log.md", None), ("2024-04.md", None), ("weekly.md", None)],
+    [
+        ("week1.md", 1),
+        ("notes/week01.md", 1),
+        ("Week 1.md", 1),
+        ("week-03-jan-2026.md", 3),
+        ("notes\\week_12.md", 12),
+        ("log.md", None),
+        ("2024-04.md", None),
+        ("weekly.md", None),
+    ],
 )
 def test_week_from_path(path, week):
     assert week_from_path(path) == week
@@ -316,8 +363,9 @@ def test_explicit_week_wins():
 def test_no_week_is_an_error():
     with pytest.raises(DiaryError) as err:
         parse_week("# April 2024\n\nsome text\n", path="notes/2024-04.md")
-    assert str(err.value) == ("notes/2024-04.md: cannot tell which week this is; "
-                              "name it weekN.md or add 'week: N' front matter")
+    assert str(err.value) == (
+        "notes/2024-04.md: cannot tell which week this is; name it weekN.md or add 'week: N' front matter"
+    )
     with pytest.raises(DiaryError, match="weeks start at 1"):
         parse_week("x", path="week0.md")
 
@@ -330,9 +378,11 @@ def test_invalid_yaml_names_the_line():
 
 @pytest.mark.parametrize(
     "front, message",
-    [("week: three", "notes/w.md:2: 'week' must be a whole number like 3, not 'three'"),
-     ("week: 2\nstart: soon", "notes/w.md:3: 'start' must be a date like 2026-11-16, not 'soon'"),
-     ("week: 2\ntags: 7", "notes/w.md:3: 'tags' must be a list like [a, b], not 7")],
+    [
+        ("week: three", "notes/w.md:2: 'week' must be a whole number like 3, not 'three'"),
+        ("week: 2\nstart: soon", "notes/w.md:3: 'start' must be a date like 2026-11-16, not 'soon'"),
+        ("week: 2\ntags: 7", "notes/w.md:3: 'tags' must be a list like [a, b], not 7"),
+    ],
 )
 def test_bad_front_matter_values(front, message):
     with pytest.raises(DiaryError) as err:
@@ -406,18 +456,57 @@ def test_til_log_keeps_code_out_of_tags():
 # ---------------------------------------------------------------- round trip
 # Single characters plus Markdown fragments that could break the layout if render did not
 # guard them: arrows, metric groups, rules, fences, headings, list markers, wiki links.
-PIECES = list("abcXYZ019 #*[]|→->()_:`\\!.,<&~=+\n\t'\"%{}") + [
-    "result", "```", "~~~", "---", "- ", "* * *", "1. ", "1) ", "+ ", "# ", "> ", "[[", "]]", "<!--", "-->",
-    "<div>", "    ", "\n\n", "\n  ", "\n===", "\n---\n", "|---|", "\\)", " (m: v)", "(a: b)", "[x]: y",
-    "-\\>", "\\→", ": result ", "Notes", "\n## Notes\n", "\n## Key concepts\n", "\n# Week 3\n",
+PIECES = [
+    *list("abcXYZ019 #*[]|→->()_:`\\!.,<&~=+\n\t'\"%{}"),
+    "result",
+    "```",
+    "~~~",
+    "---",
+    "- ",
+    "* * *",
+    "1. ",
+    "1) ",
+    "+ ",
+    "# ",
+    "> ",
+    "[[",
+    "]]",
+    "<!--",
+    "-->",
+    "<div>",
+    "    ",
+    "\n\n",
+    "\n  ",
+    "\n===",
+    "\n---\n",
+    "|---|",
+    "\\)",
+    " (m: v)",
+    "(a: b)",
+    "[x]: y",
+    "-\\>",
+    "\\→",
+    ": result ",
+    "Notes",
+    "\n## Notes\n",
+    "\n## Key concepts\n",
+    "\n# Week 3\n",
 ]
 strings = st.lists(st.sampled_from(PIECES), max_size=20).map("".join)
 maybe = st.none() | strings
 days = st.none() | st.dates(date(1900, 1, 1), date(2200, 12, 31))
 entries = st.builds(
-    WeekEntry, st.integers(1, 10_000), days, days, maybe, st.lists(strings, max_size=4),
-    st.lists(st.builds(Experiment, strings, maybe, maybe, maybe), max_size=4), st.lists(strings, max_size=4),
-    strings, st.lists(strings, max_size=3), st.lists(strings, max_size=3),
+    WeekEntry,
+    st.integers(1, 10_000),
+    days,
+    days,
+    maybe,
+    st.lists(strings, max_size=4),
+    st.lists(st.builds(Experiment, strings, maybe, maybe, maybe), max_size=4),
+    st.lists(strings, max_size=4),
+    strings,
+    st.lists(strings, max_size=3),
+    st.lists(strings, max_size=3),
 )
 
 
@@ -432,10 +521,40 @@ def test_round_trip(entry):
     assert parse_week(render_week(expected)) == expected
 
 
-LINES = ["# Week 2", "## Key concepts", "### Experiments", "Questions\n---", "## Notes", "## Daily log", "- a #tag",
-         "* b → c (m: v)", "1. x -> y", "2) [[T|a]]", "  cont", "    code", "```", "~~~py", "> quote #q", "<div>",
-         "---", "text #3.p2", "", "- ", "[x]: /u", "| a | b |", "|---|---|", "**Key learnings:**", "-", "\tx",
-         "- [ ] task", "  - nested", "#100Days", "Results", "x: result y", "# Week 3 (2026-01-05 to 2026-01-11)"]
+LINES = [
+    "# Week 2",
+    "## Key concepts",
+    "### Experiments",
+    "Questions\n---",
+    "## Notes",
+    "## Daily log",
+    "- a #tag",
+    "* b → c (m: v)",
+    "1. x -> y",
+    "2) [[T|a]]",
+    "  cont",
+    "    code",
+    "```",
+    "~~~py",
+    "> quote #q",
+    "<div>",
+    "---",
+    "text #3.p2",
+    "",
+    "- ",
+    "[x]: /u",
+    "| a | b |",
+    "|---|---|",
+    "**Key learnings:**",
+    "-",
+    "\tx",
+    "- [ ] task",
+    "  - nested",
+    "#100Days",
+    "Results",
+    "x: result y",
+    "# Week 3 (2026-01-05 to 2026-01-11)",
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

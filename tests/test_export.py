@@ -9,8 +9,9 @@ import pytest
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
-from conftest import Runner
 from roadmap_tracker.cli import app
+
+from conftest import Runner
 
 PLAN = """\
 version: 1
@@ -145,8 +146,21 @@ def tiny_workspace(root: Path, plan: str = PLAN) -> Runner:
     ws("link", "fit", str(root / "notes" / "fit.ipynb"))
     ws("link", "-", "https://ada.example.com/blog", "--kind", "blog")
     ws("reflect", "--answer", "1.q1", "Because maths.\nReally.", "--date", "2026-11-06")
-    ws("log", "--date", "2026-11-04", "-c", "gradients", "-e", "lr 0.1", "-r", "diverged", "--metric", "loss=nan",
-       "-q", "Why diverge?")
+    ws(
+        "log",
+        "--date",
+        "2026-11-04",
+        "-c",
+        "gradients",
+        "-e",
+        "lr 0.1",
+        "-r",
+        "diverged",
+        "--metric",
+        "loss=nan",
+        "-q",
+        "Why diverge?",
+    )
     ws("log", "--date", "2026-11-11", "-c", "backprop")
     ws("questions", "answer", "q1", "too high a rate", "--link", "https://example.com/lr", "--date", "2026-11-12")
     return ws
@@ -183,7 +197,9 @@ def test_no_diary_and_one_step(tiny):
     no_diary = tiny("export", "--no-diary").stdout
     assert no_diary == MARKDOWN[: MARKDOWN.index("\n---\n\n## Notes and Reflections")]
     step = tiny("export", "--step", "2").stdout
-    assert step == """\
+    assert (
+        step
+        == """\
 # Tiny \\*ML\\* roadmap
 
 **Progress:** 40% done (2 of 5 items, 1 skipped). Started 2026-11-02.
@@ -196,7 +212,8 @@ def test_no_diary_and_one_step(tiny):
 
 - [ ] Two layer net
   > started 2026-11-10
-"""  # no diary week is about step 2
+"""
+    )  # no diary week is about step 2
     assert "### Week 1" in tiny("export", "--step", "basics").stdout
     assert tiny("export", "--step", "1.p1", code=2).stderr == "Error: --step 1.p1: 1.p1 is a project, not a step\n"
 
@@ -217,23 +234,93 @@ def test_json_backup_has_every_table_with_its_columns(tiny):
     assert data["roadmap_yaml"] == (tiny.root / "roadmap.yaml").read_text()
     columns = {name: list(rows[0]) for name, rows in data["tables"].items()}
     assert columns == {
-        "roadmap": ["id", "title", "source", "source_size", "source_mtime_ns", "source_hash", "started",
-                    "week_starts", "notes_dir", "synced_at"],
-        "item": ["id", "roadmap_id", "key", "kind", "parent_id", "step_id", "position", "seq", "title", "url",
-                 "body", "extra", "created_at", "archived_at", "state", "state_day"],
+        "roadmap": [
+            "id",
+            "title",
+            "source",
+            "source_size",
+            "source_mtime_ns",
+            "source_hash",
+            "started",
+            "week_starts",
+            "notes_dir",
+            "synced_at",
+        ],
+        "item": [
+            "id",
+            "roadmap_id",
+            "key",
+            "kind",
+            "parent_id",
+            "step_id",
+            "position",
+            "seq",
+            "title",
+            "url",
+            "body",
+            "extra",
+            "created_at",
+            "archived_at",
+            "state",
+            "state_day",
+        ],
         "event": ["id", "item_id", "state", "day", "recorded_at", "note", "auto"],
-        "link": ["id", "item_id", "target", "is_path", "kind", "title", "note", "added_at", "checked_at",
-                 "check_status", "check_final_url", "check_redirects", "check_elapsed", "check_error"],
-        "entry": ["id", "week", "start_day", "end_day", "step", "concepts", "experiments", "text", "tags", "refs",
-                  "steps", "extra", "updated_at"],
-        "question": ["id", "entry_id", "text", "asked_on", "answer", "answered_on", "answer_item_id", "answer_url",
-                     "removed_at"],
+        "link": [
+            "id",
+            "item_id",
+            "target",
+            "is_path",
+            "kind",
+            "title",
+            "note",
+            "added_at",
+            "checked_at",
+            "check_status",
+            "check_final_url",
+            "check_redirects",
+            "check_elapsed",
+            "check_error",
+        ],
+        "entry": [
+            "id",
+            "week",
+            "start_day",
+            "end_day",
+            "step",
+            "concepts",
+            "experiments",
+            "text",
+            "tags",
+            "refs",
+            "steps",
+            "extra",
+            "updated_at",
+        ],
+        "question": [
+            "id",
+            "entry_id",
+            "text",
+            "asked_on",
+            "answer",
+            "answered_on",
+            "answer_item_id",
+            "answer_url",
+            "removed_at",
+        ],
         "answer": ["id", "item_id", "day", "text", "recorded_at"],
         "notefile": ["path", "week", "size", "mtime_ns", "hash", "written"],
     }
     counts = {name: len(rows) for name, rows in data["tables"].items()}
-    assert counts == {"roadmap": 1, "item": 11, "event": 4, "link": 3, "entry": 2, "question": 1, "answer": 1,
-                      "notefile": 2}
+    assert counts == {
+        "roadmap": 1,
+        "item": 11,
+        "event": 4,
+        "link": 3,
+        "entry": 2,
+        "question": 1,
+        "answer": 1,
+        "notefile": 2,
+    }
     assert data["tables"]["event"][0]["auto"] is False and data["tables"]["link"][1]["is_path"] is True
     assert [n["path"] for n in data["notes"]] == ["week1.md", "week2.md"]
     assert data["notes"][0]["text"] == (tiny.root / "notes" / "week1.md").read_text()
@@ -258,4 +345,5 @@ def test_bundled_roadmap_export_has_a_checklist_like_the_readme(roadmap):
     text = roadmap("export").stdout
     assert "- [x] Step 1: Mathematical Foundations\n- [ ] Step 2: Introduction to Neural Networks\n" in text
     assert "- [x] Plot how a 2x2 matrix transforms the plane\n  > done 2026-11-20\n" in text
-    assert "- [x] A portfolio" not in text and "## Final Deliverables" in text
+    # Three projects are done, but the portfolio counts only those with a repo link.
+    assert "## Final Deliverables\n\n- [ ] Portfolio of mini projects: 0/5 (up to 7)\n" in text

@@ -14,8 +14,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roadmap_tracker.plan import ids
 from roadmap_tracker.exchange.markdown.reader import ImportReport, MarkdownImportError, import_markdown, slugify
+from roadmap_tracker.plan import ids
 from roadmap_tracker.plan.outline import flatten
 from roadmap_tracker.plan.schema import load_roadmap
 
@@ -89,6 +89,7 @@ def item_states(states: dict[str, str]) -> int:
 
 # ------------------------------------------------------------------ the user's roadmap
 
+
 @pytest.fixture(scope="module")
 def seed_text() -> str:
     if not SEED.exists():
@@ -158,18 +159,20 @@ def test_seed_item_keys(seed):
     data, _, _ = seed
     # "Stanford CS224n: NLP with Deep Learning" is listed in steps 6 and 8: keys are per step.
     keys = {item_key(s["id"], e) for s in data["steps"] for e in s["resources"]}
-    assert {"advanced-deep-learning-courses/stanford-cs224n-nlp-with-deep-learning",
-            "specializations/stanford-cs224n-nlp-with-deep-learning"} <= keys
+    assert {
+        "advanced-deep-learning-courses/stanford-cs224n-nlp-with-deep-learning",
+        "specializations/stanford-cs224n-nlp-with-deep-learning",
+    } <= keys
 
 
 def test_seed_progress_checklist_ticks_steps(seed_text):
     ticked = seed_text.replace("- [ ] Step 2: Introduction", "- [x] Step 2: Introduction")
     assert ticked != seed_text
-    data, states, report = run(ticked)
+    _, states, report = run(ticked)
     assert states == {"introduction-to-neural-networks": "done"}
     assert report.checked == 1 and report.items == 56
     # "Step 8: Specializations (Computer Vision, NLP, RL)" names the step "Specializations".
-    data, states, _ = run(ticked.replace("- [ ] Step 8", "- [X] Step 8"))
+    _data, states, _ = run(ticked.replace("- [ ] Step 8", "- [X] Step 8"))
     assert states == {"introduction-to-neural-networks": "done", "specializations": "done"}
 
 
@@ -180,6 +183,7 @@ def test_seed_import_is_stable(seed_text, seed):
 
 
 # ------------------------------------------------------------------ errors
+
 
 def test_no_headings_is_an_error():
     with pytest.raises(MarkdownImportError, match="has no Markdown headings") as err:
@@ -216,13 +220,14 @@ def test_utf8_bytes_are_accepted():
 
 def test_code_fence_is_not_a_heading():
     text = "# Plan\n\n## Real step\n\n- [ ] Do it\n\n```bash\n# not a heading\n- [ ] not a task\n```\n\n    # indented code\n"
-    data, states, report = run(text)
+    data, _states, report = run(text)
     assert titles(data["steps"]) == ["Real step"]
     assert titles(data["steps"][0]["projects"]) == ["Do it"]
     assert report.items == 1 and not report.unplaced
 
 
 # ------------------------------------------------------------------ behaviour on small documents
+
 
 def test_checkboxes_nesting_and_states():
     text = """# Plan
@@ -243,11 +248,14 @@ def test_checkboxes_nesting_and_states():
     basics = data["steps"][0]
     assert basics["resources"] == [{"title": "Read the Guide", "url": "https://example.com/guide"}]
     assert basics["projects"] == [
-        {"title": "Implement a vector", "items": [
-            {"title": "size()"},
-            {"title": "push(item)"},
-            {"title": "Docs", "url": "https://example.com/docs"},
-        ]},
+        {
+            "title": "Implement a vector",
+            "items": [
+                {"title": "size()"},
+                {"title": "push(item)"},
+                {"title": "Docs", "url": "https://example.com/docs"},
+            ],
+        },
         {"title": "Numbered task"},
         {"title": "Star task"},
     ]
@@ -279,8 +287,14 @@ def test_labels_decide_the_kind():
     s = data["steps"][0]
     assert s["title"] == "Foundations" and s["id"] == "foundations"
     assert s["objective"] == "Learn the basics of things."
-    assert s["resources"] == [{"title": "A book", "url": "https://example.com/book"}, {"title": "A book without a link"}]
-    assert s["projects"] == [{"title": "Build a toy", "url": "https://example.com/toy"}, {"title": "Why would this fail?"}]
+    assert s["resources"] == [
+        {"title": "A book", "url": "https://example.com/book"},
+        {"title": "A book without a link"},
+    ]
+    assert s["projects"] == [
+        {"title": "Build a toy", "url": "https://example.com/toy"},
+        {"title": "Why would this fail?"},
+    ]
     assert titles(s["questions"]) == ["What did I learn", "Why is the sky blue?"]
 
 
@@ -334,7 +348,7 @@ Intro paragraph.
 ## License
 - MIT
 """
-    data, states, report = run(text)
+    data, _states, report = run(text)
     assert data["title"] == "My Roadmap"
     # Duplicate "Week 1" titles borrow the parent heading; the phase link is not lost.
     assert titles(data["steps"]) == ["Phase 1: Basics – Week 1", "Week 2", "Phase 2 – Week 1"]
@@ -362,8 +376,11 @@ https://example.com/captioned
     data, _, report = run(text)
     r = data["steps"][0]["resources"]
     assert r[0] == {"title": "Python Playlist", "url": "https://youtube.com/a"}
-    assert r[1] == {"title": "OpenAI", "url": "https://platform.openai.com/docs",
-                    "items": [{"title": "youtube.com", "url": "https://www.youtube.com/b"}]}
+    assert r[1] == {
+        "title": "OpenAI",
+        "url": "https://platform.openai.com/docs",
+        "items": [{"title": "youtube.com", "url": "https://www.youtube.com/b"}],
+    }
     assert r[2] == {"title": "Only a badge", "url": "https://example.org/x"}
     assert r[3] == {"title": "Local notes"}
     assert r[4]["url"] == "https://example.net/auto"
@@ -422,8 +439,11 @@ def test_item_keys_are_unique_within_a_step_including_children():
     text = "# P\n\n## S\n\n- [ ] Read\n- [ ] Read\n- [ ] Task\n  - [x] Read\n\n## 2024\n\n- [x] Read\n"
     data, states, _ = run(text)
     projects = data["steps"][0]["projects"]
-    assert projects == [{"title": "Read"}, {"id": "s/read-2", "title": "Read"},
-                        {"title": "Task", "items": [{"id": "s/read-3", "title": "Read"}]}]
+    assert projects == [
+        {"title": "Read"},
+        {"id": "s/read-2", "title": "Read"},
+        {"title": "Task", "items": [{"id": "s/read-3", "title": "Read"}]},
+    ]
     assert data["steps"][1]["id"] == "step-2024"  # a bare number would read as a step position
     assert states == {"s/read-3": "done", "step-2024/read": "done"}
 
@@ -444,6 +464,7 @@ def test_slugify_is_the_projects_own():
 
 
 # ------------------------------------------------------------------ the corpus
+
 
 def corpus(name: str) -> str:
     path = CORPUS / name
@@ -497,7 +518,10 @@ def test_jwasham():
     big_o = step(data, "algorithmic-complexity-big-o-asymptotic-analysis")
     assert len(big_o["resources"]) == 8
     assert big_o["projects"][0]["title"] == "TopCoder (includes recurrence relations and master theorem)"
-    assert titles(big_o["projects"][0]["items"]) == ["Computational Complexity: Section 1", "Computational Complexity: Section 2"]
+    assert titles(big_o["projects"][0]["items"]) == [
+        "Computational Complexity: Section 1",
+        "Computational Complexity: Section 2",
+    ]
     arrays = step(data, "arrays")  # "- ### Arrays" is a heading inside a list item
     vector = next(p for p in arrays["projects"] if p["title"].startswith("Implement a vector"))
     assert len(vector["items"]) == 14
@@ -514,7 +538,14 @@ def test_jwasham_chinese_translation():
 
 def test_ossu_ascol_uppercase_x_progress():
     data, states, report = run(corpus("OSSU-Computercourse-ASCOL__Hungerarray-Ranjan-Ojha-__README.md"))
-    assert titles(data["steps"]) == ["Intro CS", "Core CS", "Core systems", "Core theory", "Core Security", "Core applications"]
+    assert titles(data["steps"]) == [
+        "Intro CS",
+        "Core CS",
+        "Core systems",
+        "Core theory",
+        "Core Security",
+        "Core applications",
+    ]
     assert states == {
         "intro-cs/introduction-to-computer-science-and": "done",
         "intro-cs/python-for-everyone": "done",
@@ -531,7 +562,8 @@ def test_zuzoovn():
     assert report.warnings[0].startswith("line 93: checkbox that explains checkbox syntax")
     assert report.warnings[1].startswith("line 150: struck-out item")
     assert step(data, "motivation")["resources"] == [
-        {"title": "Dream", "url": "https://www.youtube.com/watch?v=g-jwWYX7Jlo"}]
+        {"title": "Dream", "url": "https://www.youtube.com/watch?v=g-jwWYX7Jlo"}
+    ]
     inky = step(data, "inky-machine-learning")  # a heading that is a link keeps its text and its url
     assert inky["resources"][0]["url"] == "https://triskell.github.io/2016/11/15/Inky-Machine-Learning.html"
     assert len(inky["resources"]) == 3
@@ -583,7 +615,11 @@ def test_krishnaik06_numbered_h2_steps():
     ]
     python = data["steps"][0]
     assert titles(python["resources"]) == [
-        "Complete Python Playlist In English", "Complete Python Playlist In Hindi", "Flask Playlist", "Fast API Tutorials"]
+        "Complete Python Playlist In English",
+        "Complete Python Playlist In Hindi",
+        "Flask Playlist",
+        "Fast API Tutorials",
+    ]
     openai = step(data, "starting-the-journey-towards-generative-ai-gpt4")["resources"][0]
     assert openai["url"] == "https://platform.openai.com/docs/introduction" and len(openai["items"]) == 1
     assert titles(data["steps"][5]["projects"])[0] == "ChromaDB"
@@ -597,8 +633,12 @@ def test_ossu_tables():
     assert titles(data["steps"])[-2:] == ["Final project", "Congratulations"]
     core = step(data, "core-programming")
     assert titles(core["resources"]) == [
-        "Systematic Program Design", "Class-based Program Design", "Programming Languages",
-        "Object-Oriented Design", "Software Architecture"]
+        "Systematic Program Design",
+        "Class-based Program Design",
+        "Programming Languages",
+        "Object-Oriented Design",
+        "Software Architecture",
+    ]
     assert [("url" in r) for r in core["resources"]] == [False, False, True, True, True]
     assert len(step(data, "final-project")["resources"]) == 9
     assert len(report.warnings) == 5 and all("is not a web address" in w for w in report.warnings)
@@ -606,29 +646,72 @@ def test_ossu_tables():
 
 def test_cs_vault_phases():
     data, _, _ = run(corpus("AlejandroUPC__cs-vault__Plan.md"))
-    assert [s["id"] for s in data["steps"]][:2] == ["phase-1-core-foundations-12-16-weeks", "phase-2-systems-architecture-16-20-weeks"]
+    assert [s["id"] for s in data["steps"]][:2] == [
+        "phase-1-core-foundations-12-16-weeks",
+        "phase-2-systems-architecture-16-20-weeks",
+    ]
     assert len(data["steps"]) == 6 and data["steps"][-1]["title"] == "Learning Strategy"
-    assert titles(data["steps"][0]["resources"]) == ["CS Fundamentals", "Discrete Math", "DS & Algorithms", "Optional Math"]
+    assert titles(data["steps"][0]["resources"]) == [
+        "CS Fundamentals",
+        "Discrete Math",
+        "DS & Algorithms",
+        "Optional Math",
+    ]
     assert data["steps"][0]["resources"][3]["url"] == "https://www.khanacademy.org/math/linear-algebra"
 
 
 def test_llsourcell_bare_urls():
     data, _, report = run(corpus("llSourcell__Learn_Machine_Learning_in_3_Months__README.md"))
     assert report.steps == 10 and total(data, "resources") == 13
-    assert data["steps"][0]["resources"][1]["url"] == "https://ocw.mit.edu/courses/mathematics/18-06-linear-algebra-spring-2010/"
+    assert (
+        data["steps"][0]["resources"][1]["url"]
+        == "https://ocw.mit.edu/courses/mathematics/18-06-linear-algebra-spring-2010/"
+    )
     assert titles(step(data, "month-2-week-1")["resources"]) == [
-        "Learn python for data science", "Math of Intelligence", "Intro to Tensorflow"]
+        "Learn python for data science",
+        "Math of Intelligence",
+        "Intro to Tensorflow",
+    ]
     assert step(data, "month-2-week-2")["resources"][0]["title"] == "Intro to ML (Udacity)"
     assert report.unplaced[-1] == "line 49: 2 items not imported after the closing rule (---)"
 
 
-MARKDOWN_PIECES = st.sampled_from([
-    "# Title", "## Step 1: A", "### Resources", "#### x", "- [ ] task", "- [x] done", "* [X] Done?", "1. [ ] n",
-    "  - [ ] nested", "    - deep", "- [link](https://e.com/a)", "- [rel](a/b.md)", "- [toc](#a)", "https://e.com/b",
-    "**Projects**", "📚 **References**:", "Objective: learn", "| Week | Topic |", "|---|---|", "| 1 | **T** |",
-    "```", "# in fence?", "---", "> quote", "<details>", "", "  ", "- ~~gone~~", "- [![b](https://i/x.svg)](https://e.com/c)",
-    "数组 [链接](https://e.com/中)", "- [ ]", "- [x] put an x: [x]",
-])
+MARKDOWN_PIECES = st.sampled_from(
+    [
+        "# Title",
+        "## Step 1: A",
+        "### Resources",
+        "#### x",
+        "- [ ] task",
+        "- [x] done",
+        "* [X] Done?",
+        "1. [ ] n",
+        "  - [ ] nested",
+        "    - deep",
+        "- [link](https://e.com/a)",
+        "- [rel](a/b.md)",
+        "- [toc](#a)",
+        "https://e.com/b",
+        "**Projects**",
+        "📚 **References**:",
+        "Objective: learn",
+        "| Week | Topic |",
+        "|---|---|",
+        "| 1 | **T** |",
+        "```",
+        "# in fence?",
+        "---",
+        "> quote",
+        "<details>",
+        "",
+        "  ",
+        "- ~~gone~~",
+        "- [![b](https://i/x.svg)](https://e.com/c)",
+        "数组 [链接](https://e.com/中)",
+        "- [ ]",
+        "- [x] put an x: [x]",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

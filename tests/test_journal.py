@@ -30,7 +30,8 @@ def diary(roadmap, tmp_path, monkeypatch):
         "shutil.copy(target, os.environ['FAKE_SAW'])\n"
         "if os.environ.get('FAKE_WRITE'):\n"
         "    shutil.copy(os.environ['FAKE_WRITE'], target)\n"
-        "sys.exit(int(os.environ.get('FAKE_EXIT', '0')))\n")
+        "sys.exit(int(os.environ.get('FAKE_EXIT', '0')))\n"
+    )
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("EDITOR", str(editor))
     monkeypatch.setenv("FAKE_SAW", str(tmp_path / "saw.md"))
@@ -67,10 +68,27 @@ Long week. #calculus
 
 
 def test_log_with_options_stores_and_mirrors_the_week(diary):
-    result = diary("log", "-c", "backpropagation", "-c", "the chain rule", "-e", "lr 0.1", "-r", "diverged",
-                   "--metric", "loss=nan", "-q", "why does a large learning rate diverge?", "-m", "Long week. #calculus")
-    assert result.stderr == (f"Week 3 ({diary.started + timedelta(weeks=2)} to {diary.started + timedelta(weeks=2, days=6)}): "
-                             "added 2 concepts, 1 experiment, 1 question, notes → notes/week3.md\n")
+    result = diary(
+        "log",
+        "-c",
+        "backpropagation",
+        "-c",
+        "the chain rule",
+        "-e",
+        "lr 0.1",
+        "-r",
+        "diverged",
+        "--metric",
+        "loss=nan",
+        "-q",
+        "why does a large learning rate diverge?",
+        "-m",
+        "Long week. #calculus",
+    )
+    assert result.stderr == (
+        f"Week 3 ({diary.started + timedelta(weeks=2)} to {diary.started + timedelta(weeks=2, days=6)}): "
+        "added 2 concepts, 1 experiment, 1 question, notes → notes/week3.md\n"
+    )
     [week] = entries(diary)
     assert week["week"] == 3
     assert week["concepts"] == ["backpropagation", "the chain rule"]
@@ -84,14 +102,35 @@ def test_log_with_options_stores_and_mirrors_the_week(diary):
 
 
 def test_three_ways_in_store_the_same_entry(diary, tmp_path, monkeypatch):
-    diary("log", "--week", "1", "-c", "backpropagation", "-c", "the chain rule", "-e", "lr 0.1", "-r", "diverged",
-          "--metric", "loss=nan", "-q", "why does a large learning rate diverge?", "-m", "Long week. #calculus")
+    diary(
+        "log",
+        "--week",
+        "1",
+        "-c",
+        "backpropagation",
+        "-c",
+        "the chain rule",
+        "-e",
+        "lr 0.1",
+        "-r",
+        "diverged",
+        "--metric",
+        "loss=nan",
+        "-q",
+        "why does a large learning rate diverge?",
+        "-m",
+        "Long week. #calculus",
+    )
     diary("log", "-", "--week", "2", input=ENTRY_MD)
     write_for_editor(diary, tmp_path, monkeypatch, ENTRY_MD)
     diary("log", "--week", "3")
     weeks = {w["week"]: w for w in entries(diary)}
-    strip = lambda w: {k: v for k, v in w.items() if k not in ("week", "start", "end")} | {
-        "questions": [q["text"] for q in w["questions"]]}
+
+    def strip(w):
+        return {k: v for k, v in w.items() if k not in ("week", "start", "end")} | {
+            "questions": [q["text"] for q in w["questions"]]
+        }
+
     assert strip(weeks[1]) == strip(weeks[2]) == strip(weeks[3])
 
 
@@ -141,18 +180,22 @@ def test_visual_wins_over_editor_and_is_split_like_a_shell(diary, tmp_path, monk
 def test_missing_editor(diary, monkeypatch):
     monkeypatch.delenv("EDITOR")
     assert diary("log", code=2).stderr == (
-        "Error: no editor: set $VISUAL or $EDITOR (or give the text with options or on standard input)\n")
+        "Error: no editor: set $VISUAL or $EDITOR (or give the text with options or on standard input)\n"
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["-m", ""], "Error: -m was given an empty text; nothing was saved\n"),
-    (["-r", "diverged"], "Error: each --result and --metric belongs to an -e EXPERIMENT given before it\n"),
-    (["-e", "x", "--metric", "acc"], "Error: --metric 'acc': write it as NAME=VALUE, e.g. accuracy=0.93\n"),
-    (["--week", "0", "-c", "x"], "Error: week 0 does not exist: weeks start at 1\n"),
-    (["--date", "2001-01-01", "-c", "x"], None),
-    (["--date", "the day after", "-c", "x"], None),
-    (["--about", "nonsense-item", "-c", "x"], None),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-m", ""], "Error: -m was given an empty text; nothing was saved\n"),
+        (["-r", "diverged"], "Error: each --result and --metric belongs to an -e EXPERIMENT given before it\n"),
+        (["-e", "x", "--metric", "acc"], "Error: --metric 'acc': write it as NAME=VALUE, e.g. accuracy=0.93\n"),
+        (["--week", "0", "-c", "x"], "Error: week 0 does not exist: weeks start at 1\n"),
+        (["--date", "2001-01-01", "-c", "x"], None),
+        (["--date", "the day after", "-c", "x"], None),
+        (["--about", "nonsense-item", "-c", "x"], None),
+    ],
+)
 def test_bad_log_input_is_one_line_and_saves_nothing(diary, args, message):
     before = diary.dump()
     result = diary("log", *args, code=3 if "--about" in args else 2)
@@ -205,13 +248,27 @@ def test_a_hand_written_file_is_backed_up_before_the_tool_rewrites_it(diary):
     assert not (diary.root / "notes" / "week2.md").exists()
 
 
-@pytest.mark.parametrize("name, text, week, concepts, free", [
-    ("week1.md", "# Week 1\n\n## Key concepts learned\n- tensors\n\n## Experiments run and results observed\n"
-                 "- tiny MLP -> 91% on MNIST\n\n## Open questions and areas to revisit\n- why ReLU?\n", 1,
-     ["tensors"], ""),
-    ("week01.md", "Started slowly.\n\n## What I learned\n- broadcasting\n", 1, ["broadcasting"], "Started slowly."),
-    ("Week 2.md", "---\ntags: [numpy]\n---\nJust a paragraph of thoughts.\n", 2, [], "Just a paragraph of thoughts."),
-])
+@pytest.mark.parametrize(
+    "name, text, week, concepts, free",
+    [
+        (
+            "week1.md",
+            "# Week 1\n\n## Key concepts learned\n- tensors\n\n## Experiments run and results observed\n"
+            "- tiny MLP -> 91% on MNIST\n\n## Open questions and areas to revisit\n- why ReLU?\n",
+            1,
+            ["tensors"],
+            "",
+        ),
+        ("week01.md", "Started slowly.\n\n## What I learned\n- broadcasting\n", 1, ["broadcasting"], "Started slowly."),
+        (
+            "Week 2.md",
+            "---\ntags: [numpy]\n---\nJust a paragraph of thoughts.\n",
+            2,
+            [],
+            "Just a paragraph of thoughts.",
+        ),
+    ],
+)
 def test_diaries_written_before_the_tool_are_imported(diary, name, text, week, concepts, free):
     (diary.root / "notes" / name).write_text(text)
     assert f"Read {name} into the diary." in diary("status").stderr
@@ -261,7 +318,10 @@ def test_logs_filters(diary):
     diary("log", "--week", "1", "-c", "tensors", "--tag", "pytorch", "--about", "1")
     diary("log", "--week", "2", "-c", "attention", "-m", "read the transformer paper #nlp", "--about", "3.p2")
     diary("log", "--week", "3", "-c", "RAG", "-q", "how big should chunks be?")
-    weeks = lambda *args: [w["week"] for w in entries(diary, *args)]
+
+    def weeks(*args):
+        return [w["week"] for w in entries(diary, *args)]
+
     assert weeks() == [3, 2, 1]
     assert weeks("-n", "2") == [3, 2]
     assert weeks("--tag", "nlp") == [2]
@@ -287,19 +347,31 @@ def test_questions_are_tracked_until_answered(diary):
     diary("log", "-q", "why layer norm?")
     out = diary("questions").stdout.splitlines()
     assert out == ["q1   today  week 1  what is a Jacobian?", "q2   today  week 3  why layer norm?"]
-    result = diary("questions", "answer", "q1", "the matrix of partial derivatives", "--item", "1.r3",
-                   "--link", "HTTPS://Example.com/jacobian/")
+    result = diary(
+        "questions",
+        "answer",
+        "q1",
+        "the matrix of partial derivatives",
+        "--item",
+        "1.r3",
+        "--link",
+        "HTTPS://Example.com/jacobian/",
+    )
     assert result.stderr == "Answered q1: what is a Jacobian?\n"
     assert diary("questions").stdout == "q2   today  week 3  why layer norm?\n"
     [answered] = [q for q in json.loads(diary("questions", "--all", "--json").stdout) if q["id"] == "q1"]
     assert (answered["answer"], answered["answered_by"], answered["link"]) == (
-        "the matrix of partial derivatives", "1.r3", "https://example.com/jacobian")
+        "the matrix of partial derivatives",
+        "1.r3",
+        "https://example.com/jacobian",
+    )
 
 
 def test_answering_unknown_or_with_a_bad_link(diary):
     diary("log", "-q", "why?")
     assert diary("questions", "answer", "q9", "x", code=3).stderr == (
-        "Error: no question q9 (`roadmap questions --all` lists them)\n")
+        "Error: no question q9 (`roadmap questions --all` lists them)\n"
+    )
     assert diary("questions", "answer", "q1", "x", "--link", "ftp://x", code=2).stderr.startswith("Error: --link: ")
     assert diary("questions", "answer", "q1", "   ", code=2).stderr == "Error: the answer is empty; nothing was saved\n"
 
@@ -317,7 +389,9 @@ def test_reflect_answers_with_history(diary, tmp_path, monkeypatch):
     diary("reflect", "--answer", "1.q2", "They show the directions a layer stretches.")
     diary("reflect", "--answer", "1.q2", "Directions a linear map only scales.")
     assert diary.query("SELECT text FROM answer ORDER BY id") == [
-        ("They show the directions a layer stretches.",), ("Directions a linear map only scales.",)]
+        ("They show the directions a layer stretches.",),
+        ("Directions a linear map only scales.",),
+    ]
     shown = diary("show", "1").stdout
     assert "Directions a linear map only scales." in shown and "stretches" not in shown
     assert "q 1/3" in diary("status").stdout
@@ -326,18 +400,39 @@ def test_reflect_answers_with_history(diary, tmp_path, monkeypatch):
     diary("reflect", "1")
     template = diary.editor_saw.read_text()
     assert "## 1.q2 What do eigenvalues" in template and "Directions a linear map only scales." in template
-    edited = template.replace("## 1.q1 In what way do probability distributions capture a model's uncertainty?\n\n",
-                              "## 1.q1 In what way do probability distributions capture a model's uncertainty?\n\n"
-                              "They spread belief over outcomes.\n")
+    edited = template.replace(
+        "## 1.q1 In what way do probability distributions capture a model's uncertainty?\n\n",
+        "## 1.q1 In what way do probability distributions capture a model's uncertainty?\n\n"
+        "They spread belief over outcomes.\n",
+    )
     write_for_editor(diary, tmp_path, monkeypatch, edited)
     assert diary("reflect", "1").stderr == "Saved 1 answer for step 1.\n"
     assert diary.query("SELECT COUNT(*) FROM answer") == [(3,)]
     assert "q 2/3" in diary("status").stdout
 
 
+def test_every_view_agrees_on_the_latest_answer(roadmap):
+    # The later day wins, whichever was recorded last: B is dated a week before A.
+    roadmap("reflect", "--answer", "1.q1", "A", "--date", "2026-11-10")
+    roadmap("reflect", "--answer", "1.q1", "B", "--date", "2026-11-03")
+    roadmap("check", "1.p1")  # the portfolio shows the reflections of steps with a finished project
+    question = json.loads(roadmap("show", "1", "--json").stdout)["items"]
+    key = next(i["id"] for i in question if i["ref"] == "1.q1")
+    assert json.loads(roadmap("show", "1", "--json").stdout)["answers"][key] == [{"day": "2026-11-10", "text": "A"}]
+    assert "2026-11-10: A" in roadmap("show", "1").stdout
+    assert "  > 2026-11-10: A\n" in roadmap("export").stdout
+    [step] = json.loads(roadmap("portfolio", "--format", "json").stdout)["steps"]
+    assert [(a["ref"], a["day"], a["text"]) for a in step["answers"]] == [("1.q1", "2026-11-10", "A")]
+    assert "(2026-11-10)\n\n> A\n" in roadmap("portfolio", "--format", "markdown").stdout
+    # Recording the latest answer again is no new revision.
+    assert roadmap("reflect", "--answer", "1.q1", "A").stderr == "1.q1 already has that answer.\n"
+    assert roadmap.query("SELECT COUNT(*) FROM answer") == [(2,)]
+
+
 def test_reflect_refuses_what_is_not_a_question(diary):
     assert diary("reflect", "--answer", "1.p1", "x", code=2).stderr == (
-        "Error: 1.p1 is a project, not a reflection question (use a reference such as 3.q1)\n")
+        "Error: 1.p1 is a project, not a reflection question (use a reference such as 3.q1)\n"
+    )
 
 
 def test_answering_in_the_editor(diary, tmp_path, monkeypatch):
@@ -348,5 +443,6 @@ def test_answering_in_the_editor(diary, tmp_path, monkeypatch):
     assert diary.query("SELECT answer FROM question") == [("L2 shrinkage of the weights.",)]
     diary.editor_saw.unlink()
     assert diary("questions", "answer", "q7", code=3).stderr == (
-        "Error: no question q7 (`roadmap questions --all` lists them)\n")
+        "Error: no question q7 (`roadmap questions --all` lists them)\n"
+    )
     assert not diary.editor_saw.exists()  # refused before the editor opened

@@ -5,8 +5,6 @@ import urllib.error
 
 import pytest
 
-from local_server import closed_port as free_port
-from local_server import serve, without_proxies
 from roadmap_tracker.proof.linkcheck import (
     MAX_REDIRECTS,
     USER_AGENT,
@@ -14,6 +12,9 @@ from roadmap_tracker.proof.linkcheck import (
     NoNetwork,
     check_links,
 )
+
+from local_server import closed_port as free_port
+from local_server import serve, without_proxies
 
 
 @pytest.fixture(scope="module")

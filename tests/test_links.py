@@ -21,38 +21,57 @@ def item_id(ws, key: str) -> int:
     return ws.query("SELECT id FROM item WHERE key = ?", key)[0][0]
 
 
-@pytest.mark.parametrize("url, stored, kind", [
-    ("https://github.com/ada/linreg-numpy", "https://github.com/ada/linreg-numpy", "repo"),
-    ("https://ada.medium.com/backprop-by-hand-1f2e", "https://ada.medium.com/backprop-by-hand-1f2e", "blog"),
-    ("https://huggingface.co/spaces/ada/chatbot", "https://huggingface.co/spaces/ada/chatbot", "demo"),
-    ("https://colab.research.google.com/drive/1AbC", "https://colab.research.google.com/drive/1AbC", "notebook"),
-    ("https://www.kaggle.com/code/ada/titanic-eda", "https://www.kaggle.com/code/ada/titanic-eda", "kaggle"),
-    ("https://arxiv.org/abs/1706.03762", "https://arxiv.org/abs/1706.03762", "paper"),
-    ("https://youtu.be/dQw4w9WgXcQ", "https://youtu.be/dQw4w9WgXcQ", "video"),
-    ("HTTPS://Example.COM:443/notes/", "https://example.com/notes", "other"),
-])
+@pytest.mark.parametrize(
+    "url, stored, kind",
+    [
+        ("https://github.com/ada/linreg-numpy", "https://github.com/ada/linreg-numpy", "repo"),
+        ("https://ada.medium.com/backprop-by-hand-1f2e", "https://ada.medium.com/backprop-by-hand-1f2e", "blog"),
+        ("https://huggingface.co/spaces/ada/chatbot", "https://huggingface.co/spaces/ada/chatbot", "demo"),
+        ("https://colab.research.google.com/drive/1AbC", "https://colab.research.google.com/drive/1AbC", "notebook"),
+        ("https://www.kaggle.com/code/ada/titanic-eda", "https://www.kaggle.com/code/ada/titanic-eda", "kaggle"),
+        ("https://arxiv.org/abs/1706.03762", "https://arxiv.org/abs/1706.03762", "paper"),
+        ("https://youtu.be/dQw4w9WgXcQ", "https://youtu.be/dQw4w9WgXcQ", "video"),
+        ("HTTPS://Example.COM:443/notes/", "https://example.com/notes", "other"),
+    ],
+)
 def test_kind_is_inferred_and_said(roadmap, url, stored, kind):
     result = roadmap("link", "1.p1", url)
-    assert result.stderr == (f"Linked {P1}: {stored} (link 1, {kind}).\n"
-                             f"inferred kind: {kind}; use --kind to change it\n")
+    assert result.stderr == (
+        f"Linked {P1}: {stored} (link 1, {kind}).\ninferred kind: {kind}; use --kind to change it\n"
+    )
     assert result.stdout == ""
-    assert links(roadmap) == [(item_id(roadmap, "math/fit-a-linear-regression-with-hand-written"),
-                               stored, 0, kind, None, None)]
+    assert links(roadmap) == [
+        (item_id(roadmap, "math/fit-a-linear-regression-with-hand-written"), stored, 0, kind, None, None)
+    ]
 
 
 def test_a_given_kind_is_not_called_inferred(roadmap):
-    result = roadmap("link", "1.p1", "https://github.com/ada/post", "--kind", "blog", "--title", "My post", "-n", "draft")
+    result = roadmap(
+        "link", "1.p1", "https://github.com/ada/post", "--kind", "blog", "--title", "My post", "-n", "draft"
+    )
     assert result.stderr == f"Linked {P1}: https://github.com/ada/post (link 1, blog).\n"
     assert links(roadmap)[0][3:] == ("blog", "My post", "draft")
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("ftp://files.example.com/x.zip", "'ftp://files.example.com/x.zip' is not an http(s) address; links must start with http:// or https://"),
-    ("javascript:alert(1)", "'javascript:alert(1)' is not an http(s) address; links must start with http:// or https://"),
-    ("https://", "'https://' has no host"),
-    ("www.x.com", "'www.x.com' is not an http(s) address; did you mean https://www.x.com?"),
-    ("mailto:ada@example.com", "'mailto:ada@example.com' is not an http(s) address; links must start with http:// or https://"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        (
+            "ftp://files.example.com/x.zip",
+            "'ftp://files.example.com/x.zip' is not an http(s) address; links must start with http:// or https://",
+        ),
+        (
+            "javascript:alert(1)",
+            "'javascript:alert(1)' is not an http(s) address; links must start with http:// or https://",
+        ),
+        ("https://", "'https://' has no host"),
+        ("www.x.com", "'www.x.com' is not an http(s) address; did you mean https://www.x.com?"),
+        (
+            "mailto:ada@example.com",
+            "'mailto:ada@example.com' is not an http(s) address; links must start with http:// or https://",
+        ),
+    ],
+)
 def test_refused_addresses_leave_the_store_alone(roadmap, text, reason):
     before = roadmap.dump()
     result = roadmap("link", "1.p1", text, code=2)
@@ -63,8 +82,9 @@ def test_refused_addresses_leave_the_store_alone(roadmap, text, reason):
 
 def test_unknown_kind_is_refused(roadmap):
     result = roadmap("link", "1.p1", "https://github.com/ada/x", "--kind", "podcast", code=2)
-    assert result.stderr == ("Error: unknown kind 'podcast'; use one of: repo, blog, demo, notebook, kaggle, "
-                             "paper, video, other\n")
+    assert result.stderr == (
+        "Error: unknown kind 'podcast'; use one of: repo, blog, demo, notebook, kaggle, paper, video, other\n"
+    )
     assert links(roadmap) == []
 
 
@@ -79,7 +99,10 @@ def test_one_link_spelled_two_ways_is_stored_once(roadmap):
 def test_linking_again_corrects_kind_title_and_note(roadmap):
     roadmap("link", "1.p1", "https://ada.dev/posts/linreg")
     result = roadmap("link", "1.p1", "https://ada.dev/posts/linreg", "--kind", "blog", "--title", "Linear regression")
-    assert result.stderr == f"{P1} already had https://ada.dev/posts/linreg (link 1); updated kind other → blog, title set.\n"
+    assert (
+        result.stderr
+        == f"{P1} already had https://ada.dev/posts/linreg (link 1); updated kind other → blog, title set.\n"
+    )
     result = roadmap("link", "1.p1", "https://ada.dev/posts/linreg", "--title", "")
     assert result.stderr == f"{P1} already had https://ada.dev/posts/linreg (link 1); updated title removed.\n"
     assert links(roadmap)[0][1:] == ("https://ada.dev/posts/linreg", 0, "blog", None, None)
@@ -91,26 +114,33 @@ def test_path_links_are_stored_relative_to_the_workspace(roadmap, monkeypatch):
     (notes / "cheatsheet.md").write_text("# formulas\n")
     # From outside the workspace a relative path is read from the workspace root.
     result = roadmap("link", "1.p1", "notes/linreg.ipynb")
-    assert result.stderr == (f"Linked {P1}: notes/linreg.ipynb (link 1, notebook).\n"
-                             "inferred kind: notebook; use --kind to change it\n")
+    assert result.stderr == (
+        f"Linked {P1}: notes/linreg.ipynb (link 1, notebook).\ninferred kind: notebook; use --kind to change it\n"
+    )
     # From inside it, a path is read from where you are, as the shell completes it.
     monkeypatch.chdir(notes)
     roadmap("link", "d4", "cheatsheet.md")
     roadmap("link", "d4", str(notes / "linreg.ipynb"), "--kind", "other")
     assert [row[1:4] for row in links(roadmap)] == [
-        ("notes/linreg.ipynb", 1, "notebook"), ("notes/cheatsheet.md", 1, "other"), ("notes/linreg.ipynb", 1, "other")]
+        ("notes/linreg.ipynb", 1, "notebook"),
+        ("notes/cheatsheet.md", 1, "other"),
+        ("notes/linreg.ipynb", 1, "other"),
+    ]
 
 
 def test_missing_and_outside_paths_are_refused(roadmap, tmp_path):
     (tmp_path / "secret.txt").write_text("x")
     root = roadmap.root
     result = roadmap("link", "1.p1", "notes/nope.ipynb", code=2)
-    assert result.stderr == (f"Error: notes/nope.ipynb: no such file or directory in the workspace {root} "
-                             "(a web address must start with https://)\n")
+    assert result.stderr == (
+        f"Error: notes/nope.ipynb: no such file or directory in the workspace {root} "
+        "(a web address must start with https://)\n"
+    )
     for outside in (str(tmp_path / "secret.txt"), "../secret.txt"):
         result = roadmap("link", "1.p1", outside, code=2)
-        assert result.stderr == (f"Error: {outside}: outside the workspace {root}; "
-                                 "link a file inside it, or an http(s) address\n")
+        assert result.stderr == (
+            f"Error: {outside}: outside the workspace {root}; link a file inside it, or an http(s) address\n"
+        )
     (root / "notes" / "escape").symlink_to(tmp_path / "secret.txt")
     assert "outside the workspace" in roadmap("link", "1.p1", "notes/escape", code=2).stderr
     assert links(roadmap) == []
@@ -148,7 +178,9 @@ def test_unlink_by_address_and_by_number(roadmap):
 
 def test_links_table_and_filters(roadmap, monkeypatch):
     monkeypatch.setenv("COLUMNS", "100")
-    assert roadmap("links").stderr == "No links yet. Attach one with `roadmap link 1.p1 https://github.com/you/project`.\n"
+    assert (
+        roadmap("links").stderr == "No links yet. Attach one with `roadmap link 1.p1 https://github.com/you/project`.\n"
+    )
     roadmap("link", "1.p1", "https://github.com/ada/linreg", "--title", "Linear regression [NumPy]")
     roadmap("link", "3.p1", "https://ada.github.io/mlp")
     roadmap("link", "d2", "https://ada.github.io/attention")
@@ -157,13 +189,15 @@ def test_links_table_and_filters(roadmap, monkeypatch):
         "1  1.p1  repo  Linear regression [NumPy]        not checked\n"
         "               https://github.com/ada/linreg\n"
         "2  3.p1  blog  https://ada.github.io/mlp        not checked\n"
-        "3  d2    blog  https://ada.github.io/attention  not checked\n")
+        "3  d2    blog  https://ada.github.io/attention  not checked\n"
+    )
     assert [x["id"] for x in json.loads(roadmap("links", "1", "--json").stdout)] == [1]  # a step takes in its items
     assert [x["id"] for x in json.loads(roadmap("links", "--kind", "blog", "--json").stdout)] == [2, 3]
     assert roadmap("links", "2").stderr == "No links match.\n"
 
 
 # --- checking ---------------------------------------------------------------
+
 
 @pytest.fixture
 def base(monkeypatch):
@@ -186,7 +220,8 @@ def test_check_records_status_redirects_and_errors(roadmap, base):
         f"broken: link 3 on 1.p3: {base}/missing: 404\n"
         f"broken: link 4 on 1.p3: {base}/slow: timed out after 0.5s\n"
         f"broken: link 5 on 1.p3: {closed}: connection refused\n"
-        "Checked 7 links: 4 ok, 3 broken.\n")
+        "Checked 7 links: 4 ok, 3 broken.\n"
+    )
     got = json.loads(roadmap("links", "--json").stdout)
     assert [(x["status"], x["final_url"], x["redirects"], x["error"], x["ok"]) for x in got] == [
         (200, None, 0, None, True),
@@ -219,8 +254,9 @@ def test_no_network_is_one_line_and_keeps_the_last_results(roadmap):
     roadmap("link", "1.p2", "https://ada.invalid/post")
     before = roadmap.dump()
     result = roadmap("links", "--check", code=1)
-    assert result.stderr == ("Error: no network: could not reach any of 2 links; "
-                             "check your internet connection and try again\n")
+    assert result.stderr == (
+        "Error: no network: could not reach any of 2 links; check your internet connection and try again\n"
+    )
     assert result.stdout == ""
     assert roadmap.dump() == before
 

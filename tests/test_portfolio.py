@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from conftest import Runner, workspace_from
 from roadmap_tracker.render.markdown import markdown_escape, markdown_link, markdown_url
+
+from conftest import Runner, workspace_from
 
 PLAN = """\
 version: 1
@@ -56,20 +57,7 @@ def hostile(tmp_path) -> Runner:
 
 
 def answer(ws: Runner, key: str, day: str, text: str) -> None:
-    """Store a reflection answer the way the coming `answer` table will hold it."""
-    db = sqlite3.connect(ws.db_path)
-    with db:
-        db.execute("CREATE TABLE IF NOT EXISTS answer (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL, "
-                   "day VARCHAR NOT NULL, text VARCHAR NOT NULL)")
-        values = {"item_id": db.execute("SELECT id FROM item WHERE key = ?", (key,)).fetchone()[0],
-                  "day": day, "text": text}
-        # Whatever else the real table requires gets a plain value.
-        for _, name, kind, notnull, default, pk in db.execute("PRAGMA table_info(answer)"):
-            if notnull and default is None and not pk and name not in values:
-                values[name] = 0 if "INT" in kind.upper() or "BOOL" in kind.upper() else f"{day}T00:00:00+00:00"
-        db.execute(f"INSERT INTO answer ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                   tuple(values.values()))
-    db.close()
+    ws("reflect", "--answer", key, text, "--date", day)
 
 
 EXPECTED = """\
@@ -109,12 +97,19 @@ def _tokens(markdown: str):
 
 def test_markdown_escapes_hostile_titles(hostile):
     answer(hostile, "why", "2026-11-20", "an older answer")
-    answer(hostile, "why", "2026-11-21", "Line one <img src=x onerror=alert(1)>\n- not a list\n\nSecond | para with www.evil.com")
+    answer(
+        hostile,
+        "why",
+        "2026-11-21",
+        "Line one <img src=x onerror=alert(1)>\n- not a list\n\nSecond | para with www.evil.com",
+    )
     result = hostile("portfolio", "--format", "markdown")
     assert result.stdout == EXPECTED
     tokens = _tokens(result.stdout)
     assert [t.attrs["href"] for t in tokens if t.type == "link_open"] == [
-        REPO, "https://en.wikipedia.org/wiki/Transformer_%28deep_learning%29"]
+        REPO,
+        "https://en.wikipedia.org/wiki/Transformer_%28deep_learning%29",
+    ]
     assert not [t for t in tokens if t.type in ("html_inline", "html_block", "code_inline", "em_open", "image")]
     rows = [t for t in tokens if t.type == "tr_open"]
     cells = [t for t in tokens if t.type in ("th_open", "td_open")]
@@ -123,7 +118,12 @@ def test_markdown_escapes_hostile_titles(hostile):
 
 
 def test_markdown_to_a_file(hostile, tmp_path):
-    answer(hostile, "why", "2026-11-21", "Line one <img src=x onerror=alert(1)>\n- not a list\n\nSecond | para with www.evil.com")
+    answer(
+        hostile,
+        "why",
+        "2026-11-21",
+        "Line one <img src=x onerror=alert(1)>\n- not a list\n\nSecond | para with www.evil.com",
+    )
     target = tmp_path / "out" / "portfolio.md"
     result = hostile("portfolio", "--format", "markdown", "-o", str(target))
     assert result.stdout == ""
@@ -155,7 +155,8 @@ def test_text_view(hostile, monkeypatch):
         "  Reflections\n"
         "    1.q1 Why [not](javascript:alert(1))?\n"
         "      2026-11-21: two\n"
-        "      lines\n")
+        "      lines\n"
+    )
 
 
 def test_json(hostile):
@@ -163,33 +164,41 @@ def test_json(hostile):
     [step] = data["steps"]
     assert [(p["ref"], p["done"], [x["target"] for x in p["links"]]) for p in step["projects"]] == [
         ("1.p1", "2026-11-20", [REPO, "https://en.wikipedia.org/wiki/Transformer_(deep_learning)"]),
-        ("1.p2", "2026-11-20", ["notes/nb.ipynb"])]
+        ("1.p2", "2026-11-20", ["notes/nb.ipynb"]),
+    ]
 
 
 def test_empty_portfolio(roadmap):
     result = roadmap("portfolio")
-    assert (result.stdout, result.stderr) == ("", "No finished mini projects yet. Check one off with `roadmap check 1.p1`.\n")
+    assert (result.stdout, result.stderr) == (
+        "",
+        "No finished mini projects yet. Check one off with `roadmap check 1.p1`.\n",
+    )
     assert roadmap("portfolio", "-f", "markdown").stdout == "## Portfolio\n\nNo finished mini projects yet.\n"
 
 
 # --- the shared escaping helpers ---------------------------------------------
 
-@pytest.mark.parametrize("text, escaped", [
-    ("plain words", "plain words"),
-    ("a [link](http://x.org)", "a \\[link\\](http\\://x.org)"),
-    ("<b>bold</b> & &amp;", "\\<b\\>bold\\</b\\> \\& \\&amp;"),
-    ("`tick` *em* _em_ ~~del~~ | $x$ C#", "\\`tick\\` \\*em\\* \\_em\\_ \\~\\~del\\~\\~ \\| \\$x\\$ C\\#"),
-    ("back\\slash", "back\\\\slash"),
-    ("go to www.example.com", "go to www\\.example.com"),
-    ("- item", "\\- item"),
-    ("+ item", "\\+ item"),
-    ("12. item", "12\\. item"),
-    ("3) item", "3\\) item"),
-    ("> quote", "\\> quote"),
-    ("# heading", "\\# heading"),
-    ("===", "\\==="),
-    ("  two\nlines  ", "two lines"),
-])
+
+@pytest.mark.parametrize(
+    "text, escaped",
+    [
+        ("plain words", "plain words"),
+        ("a [link](http://x.org)", "a \\[link\\](http\\://x.org)"),
+        ("<b>bold</b> & &amp;", "\\<b\\>bold\\</b\\> \\& \\&amp;"),
+        ("`tick` *em* _em_ ~~del~~ | $x$ C#", "\\`tick\\` \\*em\\* \\_em\\_ \\~\\~del\\~\\~ \\| \\$x\\$ C\\#"),
+        ("back\\slash", "back\\\\slash"),
+        ("go to www.example.com", "go to www\\.example.com"),
+        ("- item", "\\- item"),
+        ("+ item", "\\+ item"),
+        ("12. item", "12\\. item"),
+        ("3) item", "3\\) item"),
+        ("> quote", "\\> quote"),
+        ("# heading", "\\# heading"),
+        ("===", "\\==="),
+        ("  two\nlines  ", "two lines"),
+    ],
+)
 def test_markdown_escape(text, escaped):
     assert markdown_escape(text) == escaped
 

@@ -16,8 +16,8 @@ def test_check_records_an_event_with_date_and_note(roadmap):
     assert result.stderr == "1.r2 Mathematics for Machine Learning (Book): to do → done\n"
     assert result.stdout == ""
     assert roadmap.query(
-        "SELECT i.key, e.state, e.day, e.note, e.auto FROM event e JOIN item i ON i.id = e.item_id") == [
-        ("math/mathematics-for-machine-learning-book", "done", "2026-11-05", "chapters 1-3", 0)]
+        "SELECT i.key, e.state, e.day, e.note, e.auto FROM event e JOIN item i ON i.id = e.item_id"
+    ) == [("math/mathematics-for-machine-learning-book", "done", "2026-11-05", "chapters 1-3", 0)]
 
 
 def test_checking_again_changes_nothing(roadmap):
@@ -31,9 +31,11 @@ def test_the_four_states(roadmap):
     roadmap("check", "2.r1")
     roadmap("start", "2.p1")
     roadmap("skip", "2.p2")
-    assert roadmap.states() == {"nn-intro/what-is-a-neural-network-3blue1brown": "done",
-                                "nn-intro/code-a-two-layer-network-in-plain-numpy-without": "in_progress",
-                                "nn-intro/train-that-network-on-a-toy-problem-such-as-xor": "skipped"}
+    assert roadmap.states() == {
+        "nn-intro/what-is-a-neural-network-3blue1brown": "done",
+        "nn-intro/code-a-two-layer-network-in-plain-numpy-without": "in_progress",
+        "nn-intro/train-that-network-on-a-toy-problem-such-as-xor": "skipped",
+    }
     roadmap("uncheck", "2.r1")
     assert roadmap.states()["nn-intro/what-is-a-neural-network-3blue1brown"] == "todo"
     step = status(roadmap)["steps"][1]
@@ -53,10 +55,13 @@ def test_skipped_items_leave_the_denominator_and_never_count_as_done(roadmap):
 
 def test_checking_every_item_marks_the_step_done_and_unchecking_reopens_it(roadmap):
     result = roadmap("check", "2.r1", "2.p1", "2.p2", "--date", "2026-11-10")
-    assert result.stderr.splitlines()[-1] == "Step 2 Introduction to Neural Networks is now done: all its items are done."
+    assert (
+        result.stderr.splitlines()[-1] == "Step 2 Introduction to Neural Networks is now done: all its items are done."
+    )
     assert roadmap.states()["nn-intro"] == "done"
-    assert roadmap.query("SELECT day, note, auto FROM event e JOIN item i ON i.id = e.item_id WHERE i.key = 'nn-intro'") == [
-        ("2026-11-10", "all items done", 1)]
+    assert roadmap.query(
+        "SELECT day, note, auto FROM event e JOIN item i ON i.id = e.item_id WHERE i.key = 'nn-intro'"
+    ) == [("2026-11-10", "all items done", 1)]
     result = roadmap("uncheck", "2.p2")
     assert result.stderr.splitlines()[-1] == "Step 2 Introduction to Neural Networks is now in progress."
     assert roadmap.states()["nn-intro"] == "in_progress"
@@ -92,17 +97,20 @@ def test_a_skipped_step_leaves_the_count(roadmap):
     assert "step skipped" in roadmap("status").stdout
 
 
-@pytest.mark.parametrize("ref, key", [
-    ("3", "nn-build"),
-    ("3.p2", "nn-build/rebuild-selected-pieces-of-nanogpt-yourself"),
-    ("3.r1", "nn-build/neural-networks-zero-to-hero-andrej-karpathy"),
-    ("3.R1", "nn-build/neural-networks-zero-to-hero-andrej-karpathy"),
-    ("mlops", "mlops"),
-    ("math/mathematics-for-machine-learning-book", "math/mathematics-for-machine-learning-book"),
-    ("nanogpt", "nn-build/rebuild-selected-pieces-of-nanogpt-yourself"),
-    ("CS231N", "specializations/computer-vision-stanford-cs231n-cnns-for-visual"),
-    ("d1", "portfolio"),
-])
+@pytest.mark.parametrize(
+    "ref, key",
+    [
+        ("3", "nn-build"),
+        ("3.p2", "nn-build/rebuild-selected-pieces-of-nanogpt-yourself"),
+        ("3.r1", "nn-build/neural-networks-zero-to-hero-andrej-karpathy"),
+        ("3.R1", "nn-build/neural-networks-zero-to-hero-andrej-karpathy"),
+        ("mlops", "mlops"),
+        ("math/mathematics-for-machine-learning-book", "math/mathematics-for-machine-learning-book"),
+        ("nanogpt", "nn-build/rebuild-selected-pieces-of-nanogpt-yourself"),
+        ("CS231N", "specializations/computer-vision-stanford-cs231n-cnns-for-visual"),
+        ("d1", "portfolio"),
+    ],
+)
 def test_references_a_person_can_type(roadmap, ref, key):
     roadmap("start", ref)
     assert list(roadmap.states()) == [key]
@@ -116,18 +124,26 @@ def test_ambiguous_reference_lists_candidates_and_writes_nothing(roadmap):
         "6.p1 Replicate the results of one Stanford course assignment; "
         "8.r1 Computer Vision: Stanford CS231n: CNNs for Visual Recognition; "
         "8.r2 Natural Language Processing: Stanford CS224n: NLP with Deep Learning "
-        "(use the reference or more of the title)\n")
+        "(use the reference or more of the title)\n"
+    )
     assert roadmap.states() == {}  # 1.r1 was not checked either
 
 
-@pytest.mark.parametrize("ref, code, message", [
-    ("9", 3, "Error: no step 9 (`roadmap status` lists the steps)\n"),
-    ("3.p9", 3, "Error: no item 3.p9 (`roadmap show 3` lists the items of step 3)\n"),
-    ("3.x1", 3, "Error: '3.x1': unknown item letter 'x' (use r (resource), p (project) or q (question))\n"),
-    ("d9", 3, "Error: no deliverable d9 (`roadmap status` lists them)\n"),
-    ("transformerz", 3, "Error: no item matches 'transformerz' (use a step number like 3, a reference like 3.p2, an id, or part of a title)\n"),
-    ("1.q1", 2, "Error: 1.q1 is a reflection question (answer it with `roadmap reflect --answer 1.q1 TEXT`)\n"),
-])
+@pytest.mark.parametrize(
+    "ref, code, message",
+    [
+        ("9", 3, "Error: no step 9 (`roadmap status` lists the steps)\n"),
+        ("3.p9", 3, "Error: no item 3.p9 (`roadmap show 3` lists the items of step 3)\n"),
+        ("3.x1", 3, "Error: '3.x1': unknown item letter 'x' (use r (resource), p (project) or q (question))\n"),
+        ("d9", 3, "Error: no deliverable d9 (`roadmap status` lists them)\n"),
+        (
+            "transformerz",
+            3,
+            "Error: no item matches 'transformerz' (use a step number like 3, a reference like 3.p2, an id, or part of a title)\n",
+        ),
+        ("1.q1", 2, "Error: 1.q1 is a reflection question (answer it with `roadmap reflect --answer 1.q1 TEXT`)\n"),
+    ],
+)
 def test_unknown_references(roadmap, ref, code, message):
     assert roadmap("check", ref, code=code).stderr == message
 
@@ -157,7 +173,9 @@ def test_history_newest_first(roadmap):
     ]
     data = json.loads(roadmap("history", "1.p1", "--json").stdout)
     assert [(e["day"], e["state"], e["ref"], e["note"]) for e in data] == [
-        ("2026-11-06", "done", "1.p1", "converged"), ("2026-11-03", "in_progress", "1.p1", None)]
+        ("2026-11-06", "done", "1.p1", "converged"),
+        ("2026-11-03", "in_progress", "1.p1", None),
+    ]
     assert len(json.loads(roadmap("history", "-n", "1", "--json").stdout)) == 1
 
 
@@ -170,7 +188,9 @@ def test_history_when_empty(roadmap):
 def test_show_a_step_in_full(roadmap):
     roadmap("check", "2.r1", "--date", "2026-11-04")
     roadmap("skip", "2.p2", "--date", "2026-11-05")
-    assert roadmap("show", "2").stdout == """\
+    assert (
+        roadmap("show", "2").stdout
+        == """\
 Step 2: Introduction to Neural Networks  in progress  1/2, 1 skipped
 Learn how a neural network is put together (neurons, layers and activations) and
 how a forward pass turns inputs into outputs.
@@ -189,10 +209,14 @@ Reflection questions
    2.q1 What would a network lose without non-linear activations?
    2.q2 How does a deep network differ from a shallow one?
 """
+    )
 
 
 def test_show_refuses_an_item(roadmap):
-    assert roadmap("show", "2.p1", code=2).stderr == "Error: 2.p1 is a project, not a step (give a step number such as 3)\n"
+    assert (
+        roadmap("show", "2.p1", code=2).stderr
+        == "Error: 2.p1 is a project, not a step (give a step number such as 3)\n"
+    )
 
 
 def test_status_json_matches_the_store(roadmap):
@@ -200,18 +224,28 @@ def test_status_json_matches_the_store(roadmap):
     roadmap("skip", "1.p3")
     roadmap("start", "3.r2")
     data = status(roadmap)
-    per_step = dict(roadmap.query(
-        """SELECT s.key, COUNT(*) FROM item i JOIN item s ON s.id = i.step_id
+    per_step = dict(
+        roadmap.query(
+            """SELECT s.key, COUNT(*) FROM item i JOIN item s ON s.id = i.step_id
            JOIN event e ON e.id = (SELECT MAX(id) FROM event WHERE item_id = i.id)
-           WHERE i.kind IN ('resource', 'project') AND e.state = 'done' GROUP BY s.key"""))
+           WHERE i.kind IN ('resource', 'project') AND e.state = 'done' GROUP BY s.key"""
+        )
+    )
     assert {s["id"]: s["done"] for s in data["steps"] if s["done"]} == per_step
-    totals = dict(roadmap.query(
-        """SELECT s.key, COUNT(*) FROM item i JOIN item s ON s.id = i.step_id
-           WHERE i.kind IN ('resource', 'project') AND i.archived_at IS NULL GROUP BY s.key"""))
+    totals = dict(
+        roadmap.query(
+            """SELECT s.key, COUNT(*) FROM item i JOIN item s ON s.id = i.step_id
+           WHERE i.kind IN ('resource', 'project') AND i.archived_at IS NULL GROUP BY s.key"""
+        )
+    )
     assert {s["id"]: s["total"] for s in data["steps"]} == totals
     assert data["done"] == 3 and data["skipped"] == 1 and data["total"] == 39
     assert data["current"] == 1
     assert data["last_activity"] == roadmap.query("SELECT MAX(day) FROM event")[0][0]
     assert [n["ref"] for n in data["next"]] == ["3.r2", "1.r3", "1.r4", "1.p1", "1.p2"]
     assert [(d["id"], d["count"]) for d in data["deliverables"]] == [
-        ("portfolio", 0), ("blog-posts", 0), ("deployed-llm-app", 0), ("cheatsheet", 0)]
+        ("portfolio", 0),
+        ("blog-posts", 0),
+        ("deployed-llm-app", 0),
+        ("cheatsheet", 0),
+    ]

@@ -4,52 +4,58 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from datetime import date
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import Runner
 from roadmap_tracker.cli import app
 from roadmap_tracker.progress.momentum import momentum, progress_as_of, streaks
 from roadmap_tracker.render.progress import momentum_line, pace_text
 from roadmap_tracker.render.report import heatmap_view
+
+from conftest import Runner
 from test_export import PLAN
 
 
-def sql(ws: Runner, script: str) -> None:
-    db = sqlite3.connect(ws.db_path)
-    with db:
-        db.executescript(script)
-    db.close()
+def on(ws: Runner, monkeypatch, day: str, *args: str):
+    """Run a command as if today were ``day``."""
+    monkeypatch.setenv("ROADMAP_TODAY", day)
+    try:
+        return ws(*args)
+    finally:
+        monkeypatch.delenv("ROADMAP_TODAY")
 
 
 @pytest.fixture
-def weeks(tmp_path) -> Runner:
-    """Three weeks of work on the small roadmap, every date fixed (diary and links written straight
-    into the store, so no clock reaches them)."""
+def utc(monkeypatch):
+    """Local time is UTC, so a day the clock is pinned to is the same day in UTC record stamps."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def weeks(tmp_path, monkeypatch, utc) -> Runner:
+    """Three weeks of work on the small roadmap, every date fixed by --date or by the pinned clock."""
     (tmp_path / "plan.yaml").write_text(PLAN)
     assert CliRunner().invoke(app, ["init", str(tmp_path / "ws"), "--from", str(tmp_path / "plan.yaml")]).exit_code == 0
     ws = Runner(tmp_path / "ws")
-    ws("check", "1.r1", "--date", "2026-11-03")          # week 1
-    ws("check", "fit", "--date", "2026-11-10")           # week 2 ...
+    ws("check", "1.r1", "--date", "2026-11-03")  # week 1
+    ws("check", "fit", "--date", "2026-11-10")  # week 2 ...
     ws("start", "1.r2", "--date", "2026-11-10")
-    ws("check", "1.r2", "--date", "2026-11-12")          # started, then done: counts once, as done
+    ws("check", "1.r2", "--date", "2026-11-12")  # started, then done: counts once, as done
     ws("skip", "Skip me", "--date", "2026-11-11")
-    ws("uncheck", "1.r1", "--date", "2026-11-13")        # done in week 1, reopened in week 2
-    ws("check", "2.p1", "--date", "2026-11-20")          # week 3: step 2 completes by itself
-    sql(ws, """
-        INSERT INTO entry (week, start_day, end_day, step, concepts, experiments, text, tags, refs, steps, extra, updated_at)
-            VALUES (2, '2026-11-09', '2026-11-15', 'Basics', '["backprop", "chain rule"]', '[]', '', '[]', '[]',
-                    '[]', '{}', '2026-11-14T20:00:00+00:00');
-        INSERT INTO question (entry_id, text, asked_on, answer, answered_on)
-            VALUES (1, 'Why chain?', '2026-11-11', 'because', '2026-11-13');
-        INSERT INTO answer (item_id, day, text, recorded_at)
-            VALUES ((SELECT id FROM item WHERE key = 'why'), '2026-11-12', 'It just does.', '2026-11-12T10:00:00+00:00');
-        INSERT INTO link (item_id, target, is_path, kind, title, added_at)
-            VALUES ((SELECT id FROM item WHERE key = 'fit'), 'https://github.com/ada/fit', 0, 'repo', 'my repo',
-                    '2026-11-12T12:00:00+00:00');
-    """)
+    ws("uncheck", "1.r1", "--date", "2026-11-13")  # done in week 1, reopened in week 2
+    ws("check", "2.p1", "--date", "2026-11-20")  # week 3: step 2 completes by itself
+    on(ws, monkeypatch, "2026-11-11", "log", "--week", "2", "-q", "Why chain?")
+    ws("questions", "answer", "q1", "because", "--date", "2026-11-13")
+    ws("reflect", "--answer", "why", "It just does.", "--date", "2026-11-12")
+    on(ws, monkeypatch, "2026-11-12", "link", "fit", "https://github.com/ada/fit", "--title", "my repo")
+    on(ws, monkeypatch, "2026-11-14", "log", "--week", "2", "-c", "backprop", "-c", "chain rule")  # written last
     return ws
 
 
@@ -108,13 +114,22 @@ def test_report_counts_for_a_week(weeks):
     assert data["period"] == {"start": "2026-11-09", "end": "2026-11-15", "label": "Week 2 (2026-11-09 to 2026-11-15)"}
     assert (data["percent_before"], data["percent_after"]) == (16.7, 40.0)
     assert [(c["ref"], c["day"]) for c in data["done"]] == [("1.p1", "2026-11-10"), ("1.r2", "2026-11-12")]
-    assert (data["started"], [c["ref"] for c in data["skipped"]], [c["ref"] for c in data["reopened"]]) == \
-        ([], ["1.p2"], ["1.r1"])
+    assert (data["started"], [c["ref"] for c in data["skipped"]], [c["ref"] for c in data["reopened"]]) == (
+        [],
+        ["1.p2"],
+        ["1.r1"],
+    )
     assert [e["concepts"] for e in data["entries"]] == [["backprop", "chain rule"]]
     assert (len(data["questions_opened"]), len(data["questions_answered"]), len(data["reflections"])) == (1, 1, 1)
     assert [x["target"] for x in data["links"]] == ["https://github.com/ada/fit"]
-    assert data["activity"] == {"2026-11-03": 1, "2026-11-10": 2, "2026-11-11": 1, "2026-11-12": 1,
-                                "2026-11-13": 1, "2026-11-14": 1}
+    assert data["activity"] == {
+        "2026-11-03": 1,
+        "2026-11-10": 2,
+        "2026-11-11": 1,
+        "2026-11-12": 1,
+        "2026-11-13": 1,
+        "2026-11-14": 1,
+    }
     assert data["momentum"]["current_streak"] == 2
 
 
@@ -137,24 +152,30 @@ def test_percent_from_events_agrees_with_status(weeks):
 
 def test_report_as_markdown(weeks):
     text = weeks("report", "--week", "2", "--format", "markdown").stdout
-    assert text.startswith("## Week 2 (2026-11-09 to 2026-11-15)\n\n**Progress:** 17% → 40% (+23 points)\n\n"
-                           "### Done (2)\n\n- 1\\.p1 Fit a line (2026-11-10)\n- 1\\.r2 Book (2026-11-12)\n")
+    assert text.startswith(
+        "## Week 2 (2026-11-09 to 2026-11-15)\n\n**Progress:** 17% → 40% (+23 points)\n\n"
+        "### Done (2)\n\n- 1\\.p1 Fit a line (2026-11-10)\n- 1\\.r2 Book (2026-11-12)\n"
+    )
     assert "- 1\\.p1: [my repo](https://github.com/ada/fit)\n" in text
     assert "### Momentum\n\n- Streak: 2 weeks (best 2)\n" in text and text.endswith("more\n```\n")
 
 
-@pytest.mark.parametrize(("args", "problem"), [
-    (["--week", "2", "--since", "2026-11-01"], "give one of --week, --since or --last"),
-    (["--until", "2026-11-01"], "--until goes with --since"),
-    (["--last", "3x"], "--last 3x: use a count and a unit, like 10d, 4w or 3m"),
-    (["--week", "0"], "--week: week 0 does not exist: weeks start at 1"),
-    (["--since", "2026-11-20", "--until", "2026-11-10"], "--until 2026-11-10 is before --since 2026-11-20"),
-])
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["--week", "2", "--since", "2026-11-01"], "give one of --week, --since or --last"),
+        (["--until", "2026-11-01"], "--until goes with --since"),
+        (["--last", "3x"], "--last 3x: use a count and a unit, like 10d, 4w or 3m"),
+        (["--week", "0"], "--week: week 0 does not exist: weeks start at 1"),
+        (["--since", "2026-11-20", "--until", "2026-11-10"], "--until 2026-11-10 is before --since 2026-11-20"),
+    ],
+)
 def test_report_refuses_unclear_periods(weeks, args, problem):
     assert weeks("report", *args, code=2).stderr == f"Error: {problem}\n"
 
 
 # --- momentum -----------------------------------------------------------------------------
+
 
 def test_streaks():
     assert streaks(set(), 5) == (0, 0)
@@ -165,11 +186,15 @@ def test_streaks():
 
 
 def _done_on(roadmap: Runner, *days: str) -> None:
-    """One more resource or project done on each day, straight into the store."""
-    ids = [r[0] for r in roadmap.query("SELECT id FROM item WHERE kind IN ('resource', 'project') "
-                                       "AND id NOT IN (SELECT item_id FROM event) ORDER BY seq")]
-    sql(roadmap, "".join(f"INSERT INTO event (item_id, state, day, recorded_at, auto) VALUES "
-                         f"({item}, 'done', '{day}', '{day}T12:00:00+00:00', 0);" for item, day in zip(ids, days)))
+    """One more resource or project checked off on each day, in roadmap order."""
+    todo = [
+        item["ref"]
+        for s in range(1, 9)
+        for item in json.loads(roadmap("show", str(s), "--json").stdout)["items"]
+        if item["kind"] != "question" and item["state"] == "todo"
+    ]
+    for ref, day in zip(todo, days):
+        roadmap("check", ref, "--date", day)
 
 
 def _momentum(roadmap: Runner, as_of: date):
@@ -183,8 +208,17 @@ def _momentum(roadmap: Runner, as_of: date):
 
 def test_forecast_at_the_recent_pace(roadmap):
     # Two items in each of weeks 1-4 (Wednesdays): 2 a week, 32 of the bundled 40 left.
-    _done_on(roadmap, "2026-11-04", "2026-11-04", "2026-11-11", "2026-11-11", "2026-11-18", "2026-11-18",
-             "2026-11-25", "2026-11-25")
+    _done_on(
+        roadmap,
+        "2026-11-04",
+        "2026-11-04",
+        "2026-11-11",
+        "2026-11-11",
+        "2026-11-18",
+        "2026-11-18",
+        "2026-11-25",
+        "2026-11-25",
+    )
     m = _momentum(roadmap, date(2026, 11, 29))
     assert (m.current_streak, m.longest_streak, m.pace, m.pace_weeks, m.done, m.total) == (4, 4, 2.0, 4, 8, 40)
     assert m.forecast == date(2027, 3, 21)  # 16 weeks on
@@ -206,7 +240,8 @@ def test_no_forecast_without_enough_recent_activity(roadmap):
 
 def test_status_shows_momentum_in_one_line(roadmap):
     assert roadmap("status").stdout.endswith(
-        "Streak: 0 weeks (best 0) · no forecast yet: 0 active weeks of the 4 it needs\n")
+        "Streak: 0 weeks (best 0) · no forecast yet: 0 active weeks of the 4 it needs\n"
+    )
     roadmap("check", "1.r1")
     assert "\nStreak: 1 week (best 1) · no forecast yet: 1 active week of the 4 it needs\n" in roadmap("status").stdout
     data = json.loads(roadmap("status", "--json").stdout)["momentum"]
@@ -215,10 +250,19 @@ def test_status_shows_momentum_in_one_line(roadmap):
 
 # --- the heatmap ---------------------------------------------------------------------------
 
+
 def test_heatmap_reads_without_colour():
-    days = {date(2026, 11, 3): 1, date(2026, 11, 10): 2, date(2026, 11, 11): 5, date(2026, 11, 12): 8,
-            date(2026, 10, 20): 3, date(2026, 11, 18): 1}
-    assert heatmap_view(days, date(2026, 11, 18), "monday", 8).plain == """\
+    days = {
+        date(2026, 11, 3): 1,
+        date(2026, 11, 10): 2,
+        date(2026, 11, 11): 5,
+        date(2026, 11, 12): 8,
+        date(2026, 10, 20): 3,
+        date(2026, 11, 18): 1,
+    }
+    assert (
+        heatmap_view(days, date(2026, 11, 18), "monday", 8).plain
+        == """\
       Oct     Nov
 Mon · · · · · · · ·
     · · · ▒ · ░ ░ ·
@@ -228,22 +272,28 @@ Fri · · · · · · ·
     · · · · · · ·
 Sun · · · · · · ·
     less · ░ ▒ ▓ █ more"""
+    )
     # Weeks starting on Sunday move every day down a row.
     assert heatmap_view(days, date(2026, 11, 18), "sunday", 8).plain.splitlines()[1:4] == [
-        "Sun · · · · · · · ·", "    · · · · · · · ·", "Tue · · · ▒ · ░ ░ ·"]
+        "Sun · · · · · · · ·",
+        "    · · · · · · · ·",
+        "Tue · · · ▒ · ░ ░ ·",
+    ]
 
 
 def test_references_in_bulk_match_one_at_a_time(roadmap):
     from roadmap_tracker.store.items import refs
 
     plan = roadmap.root / "roadmap.yaml"
-    plan.write_text(plan.read_text().replace(
-        "      - Plot how a 2x2 matrix transforms the plane\n",
-        "      - title: Plot how a 2x2 matrix transforms the plane\n        items:\n          - Rotate\n          - Shear\n"
-    ))
+    plan.write_text(
+        plan.read_text().replace(
+            "      - Plot how a 2x2 matrix transforms the plane\n",
+            "      - title: Plot how a 2x2 matrix transforms the plane\n        items:\n          - Rotate\n          - Shear\n",
+        )
+    )
     text = plan.read_text()
     start = text.index("  - id: nn-intro\n")
-    plan.write_text(text[:start] + text[text.index("  - id: nn-build\n"):])  # archives step 2 and its items
+    plan.write_text(text[:start] + text[text.index("  - id: nn-build\n") :])  # archives step 2 and its items
     roadmap("status")
     db = sqlite3.connect(roadmap.db_path)
     db.row_factory = sqlite3.Row

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+import os
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import Runner
 from roadmap_tracker.cli import app
+
+from conftest import Runner
 from test_export import PLAN, tiny_workspace
 
 
@@ -37,14 +39,24 @@ def test_restore_rebuilds_store_plan_and_notes(tiny, tmp_path):
     back = Runner(tmp_path / "back")
     result = back("restore", str(backup))
     assert result.stdout == ""
-    assert result.stderr == (f"Restored {back.root}: 11 steps and items, 4 progress events, 2 diary weeks, "
-                             "1 reflection answer, 3 links, 2 note files.\n")
+    assert result.stderr == (
+        f"Restored {back.root}: 11 steps and items, 4 progress events, 2 diary weeks, "
+        "1 reflection answer, 3 links, 2 note files.\n"
+    )
     assert (back.root / "roadmap.yaml").read_bytes() == (tiny.root / "roadmap.yaml").read_bytes()
     for name in ("week1.md", "week2.md"):
         assert (back.root / "notes" / name).read_bytes() == (tiny.root / "notes" / name).read_bytes()
     assert store(back) == store(tiny)
-    assert back.states() == tiny.states() == {"basics/course-part-1": "done", "fit": "done",
-                                              "basics/skip-me": "skipped", "nets/two-layer-net": "in_progress"}
+    assert (
+        back.states()
+        == tiny.states()
+        == {
+            "basics/course-part-1": "done",
+            "fit": "done",
+            "basics/skip-me": "skipped",
+            "nets/two-layer-net": "in_progress",
+        }
+    )
     # The next command finds nothing to re-read: no sync of roadmap.yaml, no diary file taken for a hand edit.
     assert back("status").stderr == ""
     assert back("export", "--format", "json").stdout == backup.read_text()
@@ -55,9 +67,11 @@ def test_restore_refuses_a_workspace_with_progress(tiny, tmp_path):
     backup = backup_of(tiny, tmp_path / "backup.json")
     before = store(tiny)
     result = tiny("restore", str(backup), code=4)
-    assert result.stderr == (f"Error: {tiny.root} already has progress (4 event rows, 3 link rows, 2 entry rows, "
-                             "1 question row, 1 answer row, 2 notefile rows); restore only fills an empty workspace "
-                             "(restore into a new directory, or move .roadmap/ away first)\n")
+    assert result.stderr == (
+        f"Error: {tiny.root} already has progress (4 event rows, 3 link rows, 2 entry rows, "
+        "1 question row, 1 answer row, 2 notefile rows); restore only fills an empty workspace "
+        "(restore into a new directory, or move .roadmap/ away first)\n"
+    )
     assert store(tiny) == before
 
 
@@ -67,7 +81,9 @@ def test_restore_into_a_workspace_without_progress_keeps_its_plan_aside(tiny, ro
     result = roadmap("restore", str(backup))
     kept = list((roadmap.root / ".roadmap" / "backups").glob("roadmap-*-before-restore.yaml"))
     assert len(kept) == 1 and kept[0].read_text() == old_plan
-    assert result.stderr.startswith(f"The roadmap.yaml that was there differs from the backup's; kept it as {kept[0]}.\n")
+    assert result.stderr.startswith(
+        f"The roadmap.yaml that was there differs from the backup's; kept it as {kept[0]}.\n"
+    )
     assert roadmap.states() == tiny.states()
     assert roadmap("export").stdout == tiny("export").stdout
 
@@ -89,8 +105,10 @@ def test_restore_refuses_a_diary_file_the_backup_would_change(tiny, tmp_path):
     (target / "notes" / "week1.md").write_text("# Week 1\n\nWritten by hand.\n")
     result = CliRunner().invoke(app, ["restore", str(backup), str(target)])
     assert result.exit_code == 4
-    assert result.stderr == (f"Error: {target / 'notes' / 'week1.md'} exists and differs from the backup's copy "
-                             "(move it away first; the store would not match it)\n")
+    assert result.stderr == (
+        f"Error: {target / 'notes' / 'week1.md'} exists and differs from the backup's copy "
+        "(move it away first; the store would not match it)\n"
+    )
     assert sorted(p.name for p in target.rglob("*")) == ["notes", "week1.md"]
 
 
@@ -119,21 +137,36 @@ def _edit(data: dict, how: str) -> dict:
     return data
 
 
-@pytest.mark.parametrize(("how", "problem"), [
-    ("newer", "{b} is backup version 2; this roadmap-tracker reads version 1 (upgrade roadmap-tracker to restore it)"),
-    ("newer-schema", "{b} comes from a newer roadmap-tracker (store schema 99; this one knows 4) "
-                     "(upgrade roadmap-tracker to restore it)"),
-    ("missing", "{b}: table item, row 3: field 'title' is missing"),
-    ("unknown", "{b}: table event, row 1: unknown field 'colour'"),
-    ("type", "{b}: table item, row 1: field 'position': Input should be a valid integer, unable to parse string "
-             "as an integer"),
-    ("dangling", "{b}: table event, row 2: field 'item_id' points to item 999, which the backup does not have"),
-    ("no-format", '{b} is not a roadmap-tracker backup (no "format": "roadmap-tracker-backup")'),
-    ("yaml", "{b} (roadmap_yaml):6:5: unknown key 'titel' (did you mean 'title'?); allowed: id, title, objective, "
-             "resources, projects, questions"),
-    ("path", "{b}: notes, entry 1: '../escape.md' is not a plain file name"),
-    ("roadmap-rows", "{b}: table roadmap must hold exactly one row, with id 1"),
-])
+@pytest.mark.parametrize(
+    ("how", "problem"),
+    [
+        (
+            "newer",
+            "{b} is backup version 2; this roadmap-tracker reads version 1 (upgrade roadmap-tracker to restore it)",
+        ),
+        (
+            "newer-schema",
+            "{b} comes from a newer roadmap-tracker (store schema 99; this one knows 4) "
+            "(upgrade roadmap-tracker to restore it)",
+        ),
+        ("missing", "{b}: table item, row 3: field 'title' is missing"),
+        ("unknown", "{b}: table event, row 1: unknown field 'colour'"),
+        (
+            "type",
+            "{b}: table item, row 1: field 'position': Input should be a valid integer, unable to parse string "
+            "as an integer",
+        ),
+        ("dangling", "{b}: table event, row 2: field 'item_id' points to item 999, which the backup does not have"),
+        ("no-format", '{b} is not a roadmap-tracker backup (no "format": "roadmap-tracker-backup")'),
+        (
+            "yaml",
+            "{b} (roadmap_yaml):6:5: unknown key 'titel' (did you mean 'title'?); allowed: id, title, objective, "
+            "resources, projects, questions",
+        ),
+        ("path", "{b}: notes, entry 1: '../escape.md' is not a plain file name"),
+        ("roadmap-rows", "{b}: table roadmap must hold exactly one row, with id 1"),
+    ],
+)
 def test_a_bad_backup_is_refused_in_one_line_and_nothing_is_written(tiny, tmp_path, how, problem):
     good = json.loads(backup_of(tiny, tmp_path / "good.json").read_text())
     bad = tmp_path / "bad.json"
@@ -143,11 +176,14 @@ def test_a_bad_backup_is_refused_in_one_line_and_nothing_is_written(tiny, tmp_pa
     assert not (tmp_path / "target").exists()
 
 
-@pytest.mark.parametrize(("content", "problem"), [
-    (b"", "is not a JSON backup (line 1, column 1: Expecting value)"),
-    (b"\xff\xfe{}", "is not a JSON backup (not UTF-8 text at byte 0)"),
-    (b"[1, 2]", 'is not a roadmap-tracker backup (no "format": "roadmap-tracker-backup")'),
-])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "is not a JSON backup (line 1, column 1: Expecting value)"),
+        (b"\xff\xfe{}", "is not a JSON backup (not UTF-8 text at byte 0)"),
+        (b"[1, 2]", 'is not a roadmap-tracker backup (no "format": "roadmap-tracker-backup")'),
+    ],
+)
 def test_a_file_that_is_no_backup_is_refused(tmp_path, content, problem):
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)
@@ -163,23 +199,32 @@ texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 days = st.integers(min_value=-10, max_value=90).map(lambda n: (date(2026, 11, 2) + timedelta(days=n)).isoformat())
 
 
-def _sql(ws: Runner, sql: str, *params) -> int:
-    db = sqlite3.connect(ws.db_path)
-    with db:
-        rowid = db.execute(sql, params).lastrowid
-    db.close()
-    return rowid
+words = texts.map(lambda t: " ".join(t.replace("\x00", "").split())).filter(bool)
+
+
+def _on(day: str, ws: Runner, *args: str) -> None:
+    """Run a command as if today were ``day``."""
+    os.environ["ROADMAP_TODAY"] = day
+    try:
+        ws(*args)
+    finally:
+        del os.environ["ROADMAP_TODAY"]
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    changes=st.lists(st.tuples(st.sampled_from(["check", "uncheck", "skip", "start"]), st.sampled_from(REFS), days),
-                     max_size=8),
+    changes=st.lists(
+        st.tuples(st.sampled_from(["check", "uncheck", "skip", "start"]), st.sampled_from(REFS), days), max_size=8
+    ),
     links=st.lists(st.tuples(st.sampled_from(["-", "fit", "1.r1", "2.p1"]), st.integers(0, 3), texts), max_size=3),
-    answers=st.lists(st.tuples(st.sampled_from(["why", "basics/still-open"]), days, texts.filter(str.strip)),
-                     max_size=3),
-    entries=st.lists(st.tuples(st.integers(1, 12), st.lists(texts, max_size=3), st.lists(texts, max_size=2), days),
-                     max_size=3, unique_by=lambda e: e[0]),
+    answers=st.lists(
+        st.tuples(st.sampled_from(["why", "basics/still-open"]), days, texts.filter(str.strip)), max_size=3
+    ),
+    entries=st.lists(
+        st.tuples(st.integers(1, 12), st.lists(words, max_size=3), st.lists(words, max_size=2), days),
+        max_size=3,
+        unique_by=lambda e: e[0],
+    ),
     logged=st.booleans(),
 )
 def test_export_restore_export_gives_the_same_bytes(changes, links, answers, entries, logged):
@@ -193,18 +238,12 @@ def test_export_restore_export_gives_the_same_bytes(changes, links, answers, ent
         for n, (ref, i, title) in enumerate(links):
             ws("link", ref, f"https://example.com/work/{n}/{i}", "--title", title.replace("\x00", "") or "x")
         for key, day, text in answers:
-            item = ws.query("SELECT id FROM item WHERE key = ?", key)[0][0]
-            _sql(ws, "INSERT INTO answer (item_id, day, text, recorded_at) VALUES (?, ?, ?, ?)",
-                 item, day, text, f"{day}T10:00:00+00:00")
+            ws("reflect", "--answer", key, text, "--date", day)
         for week, concepts, questions, day in entries:
-            start = date(2026, 11, 2) + timedelta(weeks=week - 1)
-            entry = _sql(ws, "INSERT INTO entry (week, start_day, end_day, step, concepts, experiments, text, tags, "
-                             "refs, steps, extra, updated_at) VALUES (?, ?, ?, NULL, ?, '[]', '', '[]', '[]', '[]', "
-                             "'{}', ?)", week + 20, (start + timedelta(weeks=20)).isoformat(),
-                         (start + timedelta(weeks=20, days=6)).isoformat(), json.dumps(concepts),
-                         f"{day}T09:00:00+00:00")
-            for q in questions:
-                _sql(ws, "INSERT INTO question (entry_id, text, asked_on) VALUES (?, ?, ?)", entry, q, day)
+            start = (date(2026, 11, 2) + timedelta(weeks=week - 1)).isoformat()
+            options = [f"--concept={c}" for c in concepts] + [f"--question={q}" for q in questions]
+            if options:
+                _on(max(day, start), ws, "log", "--week", str(week), *options)
         if logged:  # through the CLI as well, so there are note files to carry
             ws("log", "--date", "2026-11-04", "-c", "gradients", "-q", "Why?")
         first_json = ws("export", "--format", "json").stdout

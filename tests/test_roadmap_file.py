@@ -30,36 +30,60 @@ def tiny(roadmap):
 
 
 BAD = {
-    "syntax": (MINIMAL.replace("  - id: basics", "  - id: [basics"),
-               "roadmap.yaml:5:10: invalid YAML: did not find expected ',' or ']'"),
-    "unknown key": (MINIMAL.replace("    title: Basics", "    titel: Basics"),
-                    "roadmap.yaml:5:5: unknown key 'titel' (did you mean 'title'?); "
-                    "allowed: id, title, objective, resources, projects, questions"),
-    "missing title": (MINIMAL.replace("    title: Basics\n", ""),
-                      "roadmap.yaml:4:5: steps[0].title: required key is missing"),
-    "wrong type": (MINIMAL + "deliverables:\n  - title: Posts\n    target: many\n",
-                   "roadmap.yaml:13:5: deliverables[0].target: Input should be a valid integer, "
-                   "unable to parse string as an integer"),
-    "duplicate id": (MINIMAL + "  - id: basics\n    title: Again\n",
-                     "roadmap.yaml:11:5: duplicate id 'basics' (first used on line 4); give one of them another id"),
-    "duplicate key": (MINIMAL.replace("    title: Basics\n", "    title: Basics\n    title: Other\n"),
-                      "roadmap.yaml:6:5: duplicate key 'title'; each key may appear once in a mapping"),
-    "not http": (MINIMAL.replace("https://example.com/book", "ftp://example.com/book"),
-                 "roadmap.yaml:8:9: steps[0].resources[0].url: 'ftp://example.com/book' is not an http(s) address; "
-                 "links must start with http:// or https://"),
-    "empty title": (MINIMAL.replace("title: A book", "title: ''"),
-                    "roadmap.yaml:7:9: steps[0].resources[0].title: must not be empty"),
-    "unknown link kind": (MINIMAL + "deliverables:\n  - title: Posts\n    target: 3\n    rule: links\n    link_kind: podcast\n",
-                          "roadmap.yaml:15:5: deliverables[0].link_kind: Input should be 'repo', 'blog', 'demo', "
-                          "'notebook', 'kaggle', 'paper', 'video' or 'other'"),
-    "newer schema": (MINIMAL.replace("version: 1", "version: 2"),
-                     "roadmap.yaml:1:1: version: this file is schema version 2; this roadmap-tracker reads "
-                     "version 1: upgrade roadmap-tracker"),
-    "python tag": (MINIMAL.replace("title: A book", "title: !!python/object:os.system echo"),
-                   "roadmap.yaml:7:16: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not supported; remove it"),
+    "syntax": (
+        MINIMAL.replace("  - id: basics", "  - id: [basics"),
+        "roadmap.yaml:5:10: invalid YAML: did not find expected ',' or ']'",
+    ),
+    "unknown key": (
+        MINIMAL.replace("    title: Basics", "    titel: Basics"),
+        "roadmap.yaml:5:5: unknown key 'titel' (did you mean 'title'?); "
+        "allowed: id, title, objective, resources, projects, questions",
+    ),
+    "missing title": (
+        MINIMAL.replace("    title: Basics\n", ""),
+        "roadmap.yaml:4:5: steps[0].title: required key is missing",
+    ),
+    "wrong type": (
+        MINIMAL + "deliverables:\n  - title: Posts\n    target: many\n",
+        "roadmap.yaml:13:5: deliverables[0].target: Input should be a valid integer, "
+        "unable to parse string as an integer",
+    ),
+    "duplicate id": (
+        MINIMAL + "  - id: basics\n    title: Again\n",
+        "roadmap.yaml:11:5: duplicate id 'basics' (first used on line 4); give one of them another id",
+    ),
+    "duplicate key": (
+        MINIMAL.replace("    title: Basics\n", "    title: Basics\n    title: Other\n"),
+        "roadmap.yaml:6:5: duplicate key 'title'; each key may appear once in a mapping",
+    ),
+    "not http": (
+        MINIMAL.replace("https://example.com/book", "ftp://example.com/book"),
+        "roadmap.yaml:8:9: steps[0].resources[0].url: 'ftp://example.com/book' is not an http(s) address; "
+        "links must start with http:// or https://",
+    ),
+    "empty title": (
+        MINIMAL.replace("title: A book", "title: ''"),
+        "roadmap.yaml:7:9: steps[0].resources[0].title: must not be empty",
+    ),
+    "unknown link kind": (
+        MINIMAL + "deliverables:\n  - title: Posts\n    target: 3\n    rule: links\n    link_kind: podcast\n",
+        "roadmap.yaml:15:5: deliverables[0].link_kind: Input should be 'repo', 'blog', 'demo', "
+        "'notebook', 'kaggle', 'paper', 'video' or 'other'",
+    ),
+    "newer schema": (
+        MINIMAL.replace("version: 1", "version: 2"),
+        "roadmap.yaml:1:1: version: this file is schema version 2; this roadmap-tracker reads "
+        "version 1: upgrade roadmap-tracker",
+    ),
+    "python tag": (
+        MINIMAL.replace("title: A book", "title: !!python/object:os.system echo"),
+        "roadmap.yaml:7:16: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not supported; remove it",
+    ),
     "not a mapping": ("- just\n- a list\n", "roadmap.yaml:1:1: expected a mapping with version, title and steps"),
-    "id like a number": (MINIMAL.replace("id: basics", "id: '3'"),
-                         "roadmap.yaml:4:5: id '3' looks like a step number; choose an id with a letter in it"),
+    "id like a number": (
+        MINIMAL.replace("id: basics", "id: '3'"),
+        "roadmap.yaml:4:5: id '3' looks like a step number; choose an id with a letter in it",
+    ),
 }
 
 
@@ -95,7 +119,9 @@ def test_yaml_1_1_words_stay_text(roadmap, word):
 def test_alias_bomb_is_refused_at_once(tiny):
     bomb = MINIMAL + "x: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
     for n in range(9):
-        bomb += f"x{n}: &{chr(98 + n)} [*{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}]\n"
+        bomb += (
+            f"x{n}: &{chr(98 + n)} [*{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}]\n"
+        )
     before = tiny.dump()
     edit(tiny, bomb)
     result = tiny("status", code=2)
@@ -124,5 +150,5 @@ def test_fixing_the_file_recovers(tiny):
     tiny("status", code=2)
     edit(tiny, MINIMAL)
     out = tiny("status").stdout
-    assert out.startswith("Tiny roadmap  100% done (1/2)") or "1/2" in out
+    assert out.startswith("Tiny roadmap  50% done (1/2)\n")
     assert tiny.states() == {"basics/build-a-thing": "done"}

@@ -23,7 +23,8 @@ def schema_of(conn: sqlite3.Connection) -> dict:
         columns = [(r[1], r[2].upper(), bool(r[3]), r[5]) for r in conn.execute(f"PRAGMA table_info('{table}')")]
         indexes = sorted(
             (bool(r[2]), tuple(c[2] for c in conn.execute(f"PRAGMA index_info('{r[1]}')")))
-            for r in conn.execute(f"PRAGMA index_list('{table}')"))
+            for r in conn.execute(f"PRAGMA index_list('{table}')")
+        )
         fks = sorted((r[3], r[2], r[4]) for r in conn.execute(f"PRAGMA foreign_key_list('{table}')"))
         out[table] = {"columns": columns, "indexes": indexes, "foreign_keys": fks}
     return out
@@ -43,10 +44,12 @@ def test_migrations_from_blank_build_exactly_the_models(tmp_path):
     assert schema_of(migrated) == schema_of(from_models)
     assert migrated.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
     assert [r[0] for r in migrated.execute("SELECT name FROM _migrations ORDER BY rowid")] == [
-        fn.__name__ for fn in migrations.MIGRATIONS]
+        fn.__name__ for fn in migrations.MIGRATIONS
+    ]
     # Beyond what the models can declare: the trigger that keeps each item's current state.
     assert [r[0] for r in migrated.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")] == [
-        "event_sets_state"]
+        "event_sets_state"
+    ]
 
 
 def test_an_items_state_is_always_its_latest_event(roadmap):
@@ -54,7 +57,8 @@ def test_an_items_state_is_always_its_latest_event(roadmap):
     roadmap("check", "1.r1", "--date", "2026-11-04")
     roadmap("uncheck", "1.r1", "--date", "2026-11-02")  # backdated, but recorded last: it wins
     assert roadmap.query("SELECT state, state_day FROM item WHERE key LIKE 'math/probability%'") == [
-        ("todo", "2026-11-02")]
+        ("todo", "2026-11-02")
+    ]
     assert roadmap.states()["math/probability-statistics-for-machine-learning"] == "todo"
 
 
@@ -77,15 +81,18 @@ def test_upgrading_from_every_earlier_version_keeps_data_and_a_backup(tmp_path, 
     _at_version(path, version)
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO roadmap VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')")
-    conn.execute("INSERT INTO item (id, roadmap_id, key, kind, position, seq, title, created_at) "
-                 "VALUES (1, 1, 'a', 'step', 1, 1, 'A', 'x')")
+    conn.execute(
+        "INSERT INTO item (id, roadmap_id, key, kind, position, seq, title, created_at) "
+        "VALUES (1, 1, 'a', 'step', 1, 1, 'A', 'x')"
+    )
     conn.execute("INSERT INTO event (item_id, state, day, recorded_at, auto) VALUES (1, 'done', '2026-01-01', 'x', 0)")
     conn.commit()
     conn.close()
     upgraded = store.connect(path)
     assert upgraded.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
-    assert [tuple(r) for r in upgraded.execute("SELECT key, event.state FROM item JOIN event ON event.item_id = item.id")] == [
-        ("a", "done")]
+    assert [
+        tuple(r) for r in upgraded.execute("SELECT key, event.state FROM item JOIN event ON event.item_id = item.id")
+    ] == [("a", "done")]
     backup = sqlite3.connect(tmp_path / f"roadmap.db.schema{version}.bak")
     assert backup.execute("PRAGMA user_version").fetchone()[0] == version
     assert backup.execute("SELECT COUNT(*) FROM event").fetchone()[0] == 1
@@ -96,9 +103,13 @@ def test_an_old_schema_store_is_upgraded_by_any_command(roadmap, tmp_path):
     _at_version(old, 1)
     conn = sqlite3.connect(old)
     conn.execute("INSERT INTO roadmap VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')")
-    conn.execute("INSERT INTO item (id, roadmap_id, key, kind, position, seq, title, created_at) "
-                 "VALUES (1, 1, 'math', 'step', 1, 1, 'Mathematical Foundations', 'x')")
-    conn.execute("INSERT INTO event (item_id, state, day, recorded_at, auto) VALUES (1, 'in_progress', '2026-01-01', 'x', 0)")
+    conn.execute(
+        "INSERT INTO item (id, roadmap_id, key, kind, position, seq, title, created_at) "
+        "VALUES (1, 1, 'math', 'step', 1, 1, 'Mathematical Foundations', 'x')"
+    )
+    conn.execute(
+        "INSERT INTO event (item_id, state, day, recorded_at, auto) VALUES (1, 'in_progress', '2026-01-01', 'x', 0)"
+    )
     conn.execute("INSERT INTO event (item_id, state, day, recorded_at, auto) VALUES (1, 'done', '2026-01-05', 'x', 0)")
     conn.commit()
     conn.close()
@@ -117,9 +128,11 @@ def test_a_newer_store_is_refused_and_left_alone(roadmap):
     conn.close()
     before = roadmap.dump()
     result = roadmap("check", "1.r1", code=5)
-    assert result.stderr == (f"Error: {roadmap.db_path} was written by a newer roadmap-tracker "
-                             f"(schema 99, this one knows {len(migrations.MIGRATIONS)}) "
-                             "(upgrade roadmap-tracker; the store was left as it was)\n")
+    assert result.stderr == (
+        f"Error: {roadmap.db_path} was written by a newer roadmap-tracker "
+        f"(schema 99, this one knows {len(migrations.MIGRATIONS)}) "
+        "(upgrade roadmap-tracker; the store was left as it was)\n"
+    )
     assert roadmap.dump() == before
 
 
@@ -127,8 +140,10 @@ def test_a_file_that_is_not_a_database(roadmap, tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not sqlite" * 100)
     result = roadmap("--db", str(junk), "status", code=5)
-    assert result.stderr == (f"Error: {junk} is not a readable roadmap-tracker store (file is not a database) "
-                             "(restore it from a backup or pass another --db)\n")
+    assert result.stderr == (
+        f"Error: {junk} is not a readable roadmap-tracker store (file is not a database) "
+        "(restore it from a backup or pass another --db)\n"
+    )
     assert junk.read_bytes() == b"this is not sqlite" * 100
 
 
@@ -139,7 +154,9 @@ def test_another_programs_database_is_refused(roadmap, tmp_path):
     conn.commit()
     conn.close()
     result = roadmap("--db", str(other), "status", code=5)
-    assert result.stderr == f"Error: {other} is an SQLite database but not a roadmap-tracker store (pass another --db)\n"
+    assert (
+        result.stderr == f"Error: {other} is an SQLite database but not a roadmap-tracker store (pass another --db)\n"
+    )
 
 
 def test_a_locked_store_is_one_line(roadmap, monkeypatch):
@@ -152,7 +169,10 @@ def test_a_locked_store_is_one_line(roadmap, monkeypatch):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert result.stderr == f"Error: {roadmap.db_path} is locked by another program (wait for it to finish and try again)\n"
+    assert (
+        result.stderr
+        == f"Error: {roadmap.db_path} is locked by another program (wait for it to finish and try again)\n"
+    )
     assert roadmap.states() == {}
 
 
@@ -171,13 +191,31 @@ for ref in refs:
 
 def test_two_processes_checking_at_once_lose_nothing(roadmap):
     roadmap("status")
-    refs = [f"{step}.{kind}{n}" for step, kind, n in
-            [(1, "r", 1), (1, "r", 2), (1, "r", 3), (1, "r", 4), (1, "p", 1), (1, "p", 2), (1, "p", 3),
-             (3, "r", 1), (3, "r", 2), (3, "p", 1), (3, "p", 2), (3, "p", 3), (4, "r", 1), (4, "r", 2)]]
+    refs = [
+        f"{step}.{kind}{n}"
+        for step, kind, n in [
+            (1, "r", 1),
+            (1, "r", 2),
+            (1, "r", 3),
+            (1, "r", 4),
+            (1, "p", 1),
+            (1, "p", 2),
+            (1, "p", 3),
+            (3, "r", 1),
+            (3, "r", 2),
+            (3, "p", 1),
+            (3, "p", 2),
+            (3, "p", 3),
+            (4, "r", 1),
+            (4, "r", 2),
+        ]
+    ]
     env = {**os.environ, "ROADMAP_HOME": str(roadmap.root)}
     halves = [refs[0::2], refs[1::2]]
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, *half], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for half in halves]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, *half], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for half in halves
+    ]
     for proc in procs:
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err.decode()

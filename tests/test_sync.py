@@ -76,8 +76,10 @@ def test_renaming_with_the_same_url_keeps_progress(roadmap):
 
 def test_reordering_keeps_progress_and_reports_moves(roadmap):
     states, events = setup(roadmap)
-    reordered = PLAN.replace("      - Project alpha\n      - Project beta\n      - Project gamma\n",
-                             "      - Project gamma\n      - Project alpha\n      - Project beta\n")
+    reordered = PLAN.replace(
+        "      - Project alpha\n      - Project beta\n      - Project gamma\n",
+        "      - Project gamma\n      - Project alpha\n      - Project beta\n",
+    )
     write(roadmap, reordered)
     assert roadmap("sync").stdout == "moved    Project gamma\n"
     assert roadmap.states() == states
@@ -89,7 +91,8 @@ def test_reordering_keeps_progress_and_reports_moves(roadmap):
 def test_moving_an_item_to_another_step(roadmap):
     setup(roadmap)
     text = PLAN.replace("      - Project beta\n", "").replace(
-        "      - Project delta\n", "      - Project delta\n      - id: one/project-beta\n        title: Project beta\n")
+        "      - Project delta\n", "      - Project delta\n      - id: one/project-beta\n        title: Project beta\n"
+    )
     write(roadmap, text)
     assert roadmap("sync").stdout == "moved    Project beta\n"
     assert roadmap.states()["one/project-beta"] == "in_progress"
@@ -139,8 +142,9 @@ def test_touching_the_file_without_changing_it_is_not_a_change(roadmap):
     os.utime(path, (time.time() + 5, time.time() + 5))
     assert roadmap("status").stderr == ""
     after = roadmap.dump()
-    assert [line for line in after if "INSERT INTO \"event\"" in line] == \
-           [line for line in before if "INSERT INTO \"event\"" in line]
+    assert [line for line in after if 'INSERT INTO "event"' in line] == [
+        line for line in before if 'INSERT INTO "event"' in line
+    ]
 
 
 def test_sync_with_nothing_changed(roadmap):
@@ -151,4 +155,11 @@ def test_sync_json(roadmap):
     setup(roadmap)
     write(roadmap, PLAN.replace("      - Project gamma\n", "      - Project gamma\n      - Project epsilon\n"))
     data = json.loads(roadmap("sync", "--json").stdout)
-    assert data == {"added": ["Project epsilon"], "renamed": [], "moved": [], "removed": [], "restored": [], "changed": 0}
+    assert data == {
+        "added": ["Project epsilon"],
+        "renamed": [],
+        "moved": [],
+        "removed": [],
+        "restored": [],
+        "changed": 0,
+    }

@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roadmap_tracker.proof.urls import LINK_KINDS as KINDS, BadURL, infer_kind, is_url, normalize_url
+from roadmap_tracker.proof.urls import LINK_KINDS as KINDS
+from roadmap_tracker.proof.urls import BadURL, infer_kind, is_url, normalize_url
 
 KIND_CASES = [
     # repositories
@@ -94,18 +95,15 @@ REFUSED = [
     ("http://:8080/path", "'http://:8080/path' has no host"),
     (
         "javascript:alert(1)",
-        "'javascript:alert(1)' is not an http(s) address; "
-        "links must start with http:// or https://",
+        "'javascript:alert(1)' is not an http(s) address; links must start with http:// or https://",
     ),
     (
         "mailto:me@example.com",
-        "'mailto:me@example.com' is not an http(s) address; "
-        "links must start with http:// or https://",
+        "'mailto:me@example.com' is not an http(s) address; links must start with http:// or https://",
     ),
     (
         "file:///home/me/notes.md",
-        "'file:///home/me/notes.md' is not an http(s) address; "
-        "links must start with http:// or https://",
+        "'file:///home/me/notes.md' is not an http(s) address; links must start with http:// or https://",
     ),
     ("notes", "'notes' is not an http(s) address; links must start with http:// or https://"),
     (

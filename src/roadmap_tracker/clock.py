@@ -8,7 +8,7 @@ the command line. It is a testing aid; nothing else reads the system clock.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 ENV = "ROADMAP_TODAY"
 
@@ -41,7 +41,7 @@ def now() -> datetime:
 
 def utc_stamp() -> str:
     """When something was recorded: UTC, to the second, ISO 8601."""
-    return now().astimezone(timezone.utc).isoformat(timespec="seconds")
+    return now().astimezone(UTC).isoformat(timespec="seconds")
 
 
 def file_stamp() -> str:

@@ -7,20 +7,20 @@ left out, it comes from the one clock (``clock.today``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from .errors import BadDate, BadWeek
 
 __all__ = [
+    "WEEKDAYS",
     "BadDate",
     "BadWeek",
     "Calendar",
-    "WEEKDAYS",
     "parse_date",
-    "week_start",
     "week_number",
     "week_range",
+    "week_start",
 ]
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -178,8 +178,7 @@ def week_range(n: int, started: date, week_starts: str = "monday") -> tuple[date
         raise BadWeek(f"week {n} is beyond the calendar: pick a smaller week number") from None
 
 
-@dataclass(frozen=True)
-class Calendar:
+class Calendar(NamedTuple):
     """A roadmap's weeks: week 1 holds the day it started, and weeks begin on ``week_starts``."""
 
     started: date

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import NoWorkspace, WorkspaceExists
 
@@ -19,8 +19,7 @@ _STARTED = re.compile(r"^started:.*$", re.MULTILINE)
 _VERSION = re.compile(r"^version:.*$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Workspace:
+class Workspace(NamedTuple):
     root: Path
     db_path: Path
 
@@ -115,8 +114,7 @@ def with_start_date(text: str, started: date) -> str:
     return line + "\n" + text
 
 
-@dataclass
-class Created:
+class Created(NamedTuple):
     workspace: Workspace
     text: str
 

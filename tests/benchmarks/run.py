@@ -30,10 +30,16 @@ ROADMAP = str(BIN / "roadmap") if (BIN / "roadmap").exists() else "roadmap"
 def synthetic_yaml(steps: int = 200, per_step: int = 50) -> str:
     lines = ["version: 1", "title: Synthetic roadmap", "started: 2021-01-04", "steps:"]
     for s in range(1, steps + 1):
-        lines += [f"  - id: s{s}", f"    title: Step {s} of the synthetic roadmap",
-                  f"    objective: Learn topic {s} well enough to teach it.", "    resources:"]
+        lines += [
+            f"  - id: s{s}",
+            f"    title: Step {s} of the synthetic roadmap",
+            f"    objective: Learn topic {s} well enough to teach it.",
+            "    resources:",
+        ]
         third = per_step // 3
-        lines += [f"      - title: Resource {s}.{i}\n        url: https://example.com/{s}/{i}" for i in range(1, third + 1)]
+        lines += [
+            f"      - title: Resource {s}.{i}\n        url: https://example.com/{s}/{i}" for i in range(1, third + 1)
+        ]
         lines.append("    projects:")
         lines += [f"      - Project {s}.{i}" for i in range(1, third + 1)]
         lines.append("    questions:")
@@ -64,8 +70,9 @@ def add_history(db_path: Path, years: int = 5) -> int:
     rows = []
     for item_id in items:
         day = first + timedelta(days=rng.randrange(365 * years))
-        for state in rng.choice([["in_progress", "done"], ["done"], ["in_progress"], ["skipped"],
-                                 ["done", "todo", "done"]]):
+        for state in rng.choice(
+            [["in_progress", "done"], ["done"], ["in_progress"], ["skipped"], ["done", "todo", "done"]]
+        ):
             rows.append((item_id, state, day.isoformat(), day.isoformat() + "T12:00:00+00:00", None, 0))
             day += timedelta(days=rng.randrange(1, 20))
     rows.sort(key=lambda r: r[2])
@@ -89,13 +96,24 @@ def add_diary(db_path: Path, years: int = 10) -> int:
         entry_id = conn.execute(
             """INSERT INTO entry (week, start_day, end_day, step, concepts, experiments, text, tags, refs, steps,
                    extra, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?)""",
-            (week, start.isoformat(), (start + timedelta(days=6)).isoformat(), f"Step {week % 200 + 1}",
-             json.dumps([f"concept {week}.{i}" for i in range(4)]),
-             json.dumps([{"text": f"experiment {week}", "result": "it worked", "metric": "acc", "value": "0.9"}]),
-             f"Notes for week {week}. " * 20, json.dumps(["ml", f"topic{week % 12}"]), json.dumps([str(week % 200 + 1)]),
-             json.dumps([f"s{week % 200 + 1}"]), start.isoformat())).lastrowid
-        conn.execute("INSERT INTO question (entry_id, text, asked_on) VALUES (?, ?, ?)",
-                     (entry_id, f"open question from week {week}?", start.isoformat()))
+            (
+                week,
+                start.isoformat(),
+                (start + timedelta(days=6)).isoformat(),
+                f"Step {week % 200 + 1}",
+                json.dumps([f"concept {week}.{i}" for i in range(4)]),
+                json.dumps([{"text": f"experiment {week}", "result": "it worked", "metric": "acc", "value": "0.9"}]),
+                f"Notes for week {week}. " * 20,
+                json.dumps(["ml", f"topic{week % 12}"]),
+                json.dumps([str(week % 200 + 1)]),
+                json.dumps([f"s{week % 200 + 1}"]),
+                start.isoformat(),
+            ),
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO question (entry_id, text, asked_on) VALUES (?, ?, ?)",
+            (entry_id, f"open question from week {week}?", start.isoformat()),
+        )
     conn.commit()
     conn.close()
     return weeks
@@ -111,7 +129,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         bundled, big = tmp / "bundled", tmp / "big"
-        subprocess.run([ROADMAP, "init", str(bundled), "--start", "2026-11-02"], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [ROADMAP, "init", str(bundled), "--start", "2026-11-02"], env=env, check=True, capture_output=True
+        )
         big.mkdir()
         (big / "roadmap.yaml").write_text(synthetic_yaml())
         first_sync = [run([ROADMAP, "sync"], big, env)]
@@ -138,23 +158,39 @@ def main() -> None:
             export = subprocess.run([ROADMAP, "export", "--help"], cwd=ws, env=env, capture_output=True)
             if export.returncode == 0 and name != "bundled":
                 for fmt in ("markdown", "json"):
-                    results.append((f"roadmap export --format {fmt}  [{name}]",
-                                    median([ROADMAP, "export", "--format", fmt], ws, env, max(3, opts.runs // 3))))
+                    results.append(
+                        (
+                            f"roadmap export --format {fmt}  [{name}]",
+                            median([ROADMAP, "export", "--format", fmt], ws, env, max(3, opts.runs // 3)),
+                        )
+                    )
                 for period in (["--last", "8w"], ["--since", "-5y"]):
-                    results.append((f"roadmap report {' '.join(period)}  [{name}]",
-                                    median([ROADMAP, "report", *period], ws, env, max(3, opts.runs // 3))))
+                    results.append(
+                        (
+                            f"roadmap report {' '.join(period)}  [{name}]",
+                            median([ROADMAP, "report", *period], ws, env, max(3, opts.runs // 3)),
+                        )
+                    )
         corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "roadmaps"
         largest = max(corpus.glob("*.md"), key=lambda p: p.stat().st_size, default=None) if corpus.is_dir() else None
         imp = subprocess.run([ROADMAP, "import", "--help"], cwd=tmp, env=env, capture_output=True)
         if largest is not None and imp.returncode == 0:
             out = tmp / "imported.yaml"
-            results.append((f"roadmap import {largest.name[:28]}…",
-                            median([ROADMAP, "import", str(largest), "-o", str(out), "--force"], tmp, env, opts.runs)))
+            results.append(
+                (
+                    f"roadmap import {largest.name[:28]}…",
+                    median([ROADMAP, "import", str(largest), "-o", str(out), "--force"], tmp, env, opts.runs),
+                )
+            )
 
-    print(f"median of {opts.runs} runs each; synthetic workspace: 200 steps, 10,000 items, {events:,} events"
-          + (f", {weeks} weekly entries" if weeks else ""))
-    print(f"first sync of the 10,000-item roadmap.yaml: median {statistics.median(first_sync):.3f} s "
-          f"({', '.join(f'{t:.3f}' for t in first_sync)})")
+    print(
+        f"median of {opts.runs} runs each; synthetic workspace: 200 steps, 10,000 items, {events:,} events"
+        + (f", {weeks} weekly entries" if weeks else "")
+    )
+    print(
+        f"first sync of the 10,000-item roadmap.yaml: median {statistics.median(first_sync):.3f} s "
+        f"({', '.join(f'{t:.3f}' for t in first_sync)})"
+    )
     width = max(len(name) for name, _ in results)
     for name, seconds in results:
         print(f"{name:<{width}}  {seconds * 1000:7.1f} ms  {seconds / baseline:5.1f}x pass")

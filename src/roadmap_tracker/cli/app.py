@@ -17,11 +17,28 @@ from ..errors import EXIT_CODE_HELP, ExitCode, RoadmapError
 # Each command and the module that defines it, in the order `roadmap --help` lists them: the
 # everyday ones first. Only the module of the command that runs is imported.
 COMMANDS = {
-    "init": "progress", "status": "progress", "show": "progress", "check": "progress", "uncheck": "progress",
-    "start": "progress", "skip": "progress", "history": "progress", "sync": "progress",
-    "log": "diary", "logs": "diary", "questions": "diary", "reflect": "diary",
-    "link": "proof", "unlink": "proof", "links": "proof", "deliverables": "proof", "portfolio": "proof",
-    "report": "exchange", "export": "exchange", "restore": "exchange", "import": "exchange",
+    "init": "progress",
+    "status": "progress",
+    "show": "progress",
+    "check": "progress",
+    "uncheck": "progress",
+    "start": "progress",
+    "skip": "progress",
+    "history": "progress",
+    "sync": "progress",
+    "log": "diary",
+    "logs": "diary",
+    "questions": "diary",
+    "reflect": "diary",
+    "link": "proof",
+    "unlink": "proof",
+    "links": "proof",
+    "deliverables": "proof",
+    "portfolio": "proof",
+    "report": "exchange",
+    "export": "exchange",
+    "restore": "exchange",
+    "import": "exchange",
 }
 
 ENVIRONMENT = {
@@ -55,12 +72,28 @@ def _remember(ctx: Context, param: Parameter, value):
 
 def _global_options() -> list[TyperOption]:
     return [
-        TyperOption(param_decls=["--workspace"], metavar="DIR", help="Workspace directory (the one holding roadmap.yaml).",
-                    expose_value=False, callback=_remember),
-        TyperOption(param_decls=["--db"], metavar="FILE", help="Progress database to use instead of .roadmap/roadmap.db.",
-                    expose_value=False, callback=_remember),
-        TyperOption(param_decls=["--debug"], is_flag=True, default=False, help="Show tracebacks for errors.",
-                    expose_value=False, callback=_remember),
+        TyperOption(
+            param_decls=["--workspace"],
+            metavar="DIR",
+            help="Workspace directory (the one holding roadmap.yaml).",
+            expose_value=False,
+            callback=_remember,
+        ),
+        TyperOption(
+            param_decls=["--db"],
+            metavar="FILE",
+            help="Progress database to use instead of .roadmap/roadmap.db.",
+            expose_value=False,
+            callback=_remember,
+        ),
+        TyperOption(
+            param_decls=["--debug"],
+            is_flag=True,
+            default=False,
+            help="Show tracebacks for errors.",
+            expose_value=False,
+            callback=_remember,
+        ),
     ]
 
 
@@ -170,14 +203,31 @@ def _version(value: bool):
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
-    workspace: Annotated[Optional[str], typer.Option("--workspace", envvar="ROADMAP_HOME", metavar="DIR",
-                         help="Workspace directory (the one holding roadmap.yaml). Without it: the nearest "
-                              "directory, here or above, holding roadmap.yaml.", show_envvar=True)] = None,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="ROADMAP_DB", metavar="FILE",
-                  help="Progress database to use instead of .roadmap/roadmap.db.", show_envvar=True)] = None,
+    workspace: Annotated[
+        Optional[str],
+        typer.Option(
+            "--workspace",
+            envvar="ROADMAP_HOME",
+            metavar="DIR",
+            help="Workspace directory (the one holding roadmap.yaml). Without it: the nearest "
+            "directory, here or above, holding roadmap.yaml.",
+            show_envvar=True,
+        ),
+    ] = None,
+    db: Annotated[
+        Optional[str],
+        typer.Option(
+            "--db",
+            envvar="ROADMAP_DB",
+            metavar="FILE",
+            help="Progress database to use instead of .roadmap/roadmap.db.",
+            show_envvar=True,
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                       help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
 ):
     """Follow a learning roadmap: tick off steps, keep a weekly diary, collect your work.
 

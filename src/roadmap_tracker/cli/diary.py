@@ -11,7 +11,9 @@ from .context import day, open_store, optional_day
 app = typer.Typer()
 
 WeekOpt = Annotated[Optional[int], typer.Option("--week", "-w", help="Week number (week 1 holds the start date).")]
-DateOpt = Annotated[Optional[str], typer.Option("--date", "-d", help="A day in the week: 2026-11-20, yesterday, last monday…")]
+DateOpt = Annotated[
+    Optional[str], typer.Option("--date", "-d", help="A day in the week: 2026-11-20, yesterday, last monday…")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 Many = list[str]
 
@@ -19,15 +21,25 @@ Many = list[str]
 @app.command()
 def log(
     ctx: typer.Context,
-    source: Annotated[Optional[str], typer.Argument(help="- to read a Markdown entry from standard input.", show_default=False)] = None,
+    source: Annotated[
+        Optional[str], typer.Argument(help="- to read a Markdown entry from standard input.", show_default=False)
+    ] = None,
     concept: Annotated[Many, typer.Option("--concept", "-c", help="A key concept you learned (repeatable).")] = [],
     experiment: Annotated[Many, typer.Option("--experiment", "-e", help="An experiment you ran (repeatable).")] = [],
-    result: Annotated[Many, typer.Option("--result", "-r", help="What the experiment showed, in the order of -e.")] = [],
-    metric: Annotated[Many, typer.Option("--metric", help="NAME=VALUE measured by the experiment, in the order of -e.")] = [],
-    question: Annotated[Many, typer.Option("--question", "-q", help="An open question to come back to (repeatable).")] = [],
+    result: Annotated[
+        Many, typer.Option("--result", "-r", help="What the experiment showed, in the order of -e.")
+    ] = [],
+    metric: Annotated[
+        Many, typer.Option("--metric", help="NAME=VALUE measured by the experiment, in the order of -e.")
+    ] = [],
+    question: Annotated[
+        Many, typer.Option("--question", "-q", help="An open question to come back to (repeatable).")
+    ] = [],
     text: Annotated[Many, typer.Option("--message", "-m", help="Free text for the week (repeatable).")] = [],
     tag: Annotated[Many, typer.Option("--tag", "-t", help="A tag for the week, with or without # (repeatable).")] = [],
-    about: Annotated[Many, typer.Option("--about", "-a", help="A step or item the week is about: 3, 3.p2, a title.")] = [],
+    about: Annotated[
+        Many, typer.Option("--about", "-a", help="A step or item the week is about: 3, 3.p2, a title.")
+    ] = [],
     week: WeekOpt = None,
     date: DateOpt = None,
 ):
@@ -50,9 +62,21 @@ def log(
     calendar(db).dates(number)  # refuses a week before week 1
     base = load(db, number) or blank(db, number)
     if source not in (None, "-"):
-        raise UsageError(f"unexpected argument {source!r}", hint="give - to read the entry from standard input, or use options")
-    added = from_options(db, number, concepts=concept, experiments=experiment, results=result, metrics=metric,
-                         questions=question, texts=text, tags=tag, about=about)
+        raise UsageError(
+            f"unexpected argument {source!r}", hint="give - to read the entry from standard input, or use options"
+        )
+    added = from_options(
+        db,
+        number,
+        concepts=concept,
+        experiments=experiment,
+        results=result,
+        metrics=metric,
+        questions=question,
+        texts=text,
+        tags=tag,
+        about=about,
+    )
     if source == "-":
         from ..diary.weeknote import normalise, parse_week
 
@@ -109,8 +133,16 @@ def logs(
 
     _, db = open_store(ctx)
     step_key = step_of(db, resolve(db, step)).key if step else None
-    found = listing(db, since=optional_day(since, "--since"), until=optional_day(until, "--until"),
-                    limit=None if week is not None else (count or None), tag=tag, step=step_key, search=search, week=week)
+    found = listing(
+        db,
+        since=optional_day(since, "--since"),
+        until=optional_day(until, "--until"),
+        limit=None if week is not None else (count or None),
+        tag=tag,
+        step=step_key,
+        search=search,
+        week=week,
+    )
     if json:
         from dataclasses import asdict
 
@@ -134,15 +166,13 @@ def questions(
     """List the open questions from your diary with their age; `questions answer` records an answer."""
     if ctx.invoked_subcommand is not None:
         return
-    from dataclasses import asdict
-
     from ..diary.questions import age, listing
     from ..render.diary import no_questions, questions_view
 
     _, db = open_store(ctx)
     found = listing(db, answered=all_)
     if json:
-        output.json([asdict(q) for q in found])
+        output.json([q._asdict() for q in found])
     elif not found:
         output.message(no_questions(all_))
     else:
@@ -177,9 +207,15 @@ def questions_answer(
 @app.command()
 def reflect(
     ctx: typer.Context,
-    step: Annotated[Optional[str], typer.Argument(help="The step whose reflection questions to answer (default: the current step).")] = None,
-    answer: Annotated[Optional[tuple[str, str]], typer.Option("--answer", "-a", metavar="REF TEXT",
-                                                             help="Answer one question without the editor: --answer 3.q1 TEXT.")] = None,
+    step: Annotated[
+        Optional[str], typer.Argument(help="The step whose reflection questions to answer (default: the current step).")
+    ] = None,
+    answer: Annotated[
+        Optional[tuple[str, str]],
+        typer.Option(
+            "--answer", "-a", metavar="REF TEXT", help="Answer one question without the editor: --answer 3.q1 TEXT."
+        ),
+    ] = None,
     date: DateOpt = None,
 ):
     """Answer a step's reflection questions in your editor; earlier answers are kept as history."""
@@ -194,7 +230,9 @@ def reflect(
     if answer is not None:
         item = resolve(db, answer[0])
         if item.kind != "question":
-            raise UsageError(f"{item.ref} is a {item.kind}, not a reflection question", hint="use a reference such as 3.q1")
+            raise UsageError(
+                f"{item.ref} is a {item.kind}, not a reflection question", hint="use a reference such as 3.q1"
+            )
         if not answer[1].strip():
             raise UsageError("the answer is empty; nothing was saved")
         changed = reflections.record(db, [(item, answer[1])], when)

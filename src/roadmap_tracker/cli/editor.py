@@ -32,7 +32,9 @@ def edit(text: str, *, name: str = "roadmap.md") -> str:
         try:
             code = subprocess.call([*argv, str(path)])
         except OSError as exc:
-            raise UsageError(f"cannot run the editor {argv[0]!r}: {exc.strerror}", hint="check $VISUAL/$EDITOR") from exc
+            raise UsageError(
+                f"cannot run the editor {argv[0]!r}: {exc.strerror}", hint="check $VISUAL/$EDITOR"
+            ) from exc
         if code != 0:
             raise UsageError(f"the editor ({argv[0]}) exited with status {code}; nothing was saved")
         try:

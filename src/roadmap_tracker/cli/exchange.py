@@ -1,6 +1,6 @@
 """Commands that look back and carry the roadmap elsewhere: report, export, restore, import."""
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,12 +12,12 @@ from .context import day, open_store, optional_day
 app = typer.Typer()
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     markdown = "markdown"
     json = "json"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
@@ -27,8 +27,12 @@ class ReportFormat(str, Enum):
 def report(
     ctx: typer.Context,
     week: Annotated[Optional[int], typer.Option("--week", help="A roadmap week (1 is the week it started).")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="From this day: 2026-11-01, -30d, last monday…")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Up to this day (with --since; default today).")] = None,
+    since: Annotated[
+        Optional[str], typer.Option("--since", help="From this day: 2026-11-01, -30d, last monday…")
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option("--until", help="Up to this day (with --since; default today).")
+    ] = None,
     last: Annotated[Optional[str], typer.Option("--last", help="The last 10d, 4w (whole weeks) or 3m.")] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = ReportFormat.text,
     json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
@@ -40,8 +44,9 @@ def report(
     from ..reports.report import build, period_for
 
     _, db = open_store(ctx)
-    period = period_for(db, today(), week=week, since=optional_day(since, "--since"),
-                        until=optional_day(until, "--until"), last=last)
+    period = period_for(
+        db, today(), week=week, since=optional_day(since, "--since"), until=optional_day(until, "--until"), last=last
+    )
     data = build(db, period)
     if json or fmt is ReportFormat.json:
         output.json(data.to_dict())
@@ -58,11 +63,19 @@ def report(
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="markdown (a README) or json (a full backup).")] = ExportFormat.markdown,
-    output_path: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")] = None,
-    step: Annotated[Optional[str], typer.Option("--step", help="Markdown: only this step (its number or id) and its diary weeks.")] = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="markdown (a README) or json (a full backup).")
+    ] = ExportFormat.markdown,
+    output_path: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
+    ] = None,
+    step: Annotated[
+        Optional[str], typer.Option("--step", help="Markdown: only this step (its number or id) and its diary weeks.")
+    ] = None,
     no_diary: Annotated[bool, typer.Option("--no-diary", help="Markdown: leave out the weekly diary digest.")] = False,
-    stamp: Annotated[bool, typer.Option("--stamp", help="Write when it was exported (otherwise the same data gives the same bytes).")] = False,
+    stamp: Annotated[
+        bool, typer.Option("--stamp", help="Write when it was exported (otherwise the same data gives the same bytes).")
+    ] = False,
 ):
     """Export the roadmap with your progress: a GitHub README (checklist, items with dates and links,
     reflections, deliverables, diary digest), or with --format json a complete backup for `roadmap restore`."""
@@ -100,7 +113,10 @@ def export(
 def restore(
     ctx: typer.Context,
     backup: Annotated[Path, typer.Argument(help="A backup from `roadmap export --format json`.", show_default=False)],
-    directory: Annotated[Optional[Path], typer.Argument(help="The workspace to rebuild (default: --workspace, the workspace you are in, or here).")] = None,
+    directory: Annotated[
+        Optional[Path],
+        typer.Argument(help="The workspace to rebuild (default: --workspace, the workspace you are in, or here)."),
+    ] = None,
 ):
     """Rebuild a workspace from a JSON backup: roadmap.yaml, the progress store and the diary notes.
 
@@ -121,10 +137,26 @@ def restore(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    source: Annotated[Path, typer.Argument(help="A Markdown roadmap, such as a README with checkboxes.", show_default=False)],
-    output_path: Annotated[Optional[str], typer.Option("--output", "-o", help="Where to write the YAML; - for stdout. Default: this workspace's roadmap.yaml (merged), or ./roadmap.yaml.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file; on a workspace, replace its steps instead of merging.")] = False,
-    date: Annotated[Optional[str], typer.Option("--date", "-d", help="The day to record ticked boxes as done (default today).")] = None,
+    source: Annotated[
+        Path, typer.Argument(help="A Markdown roadmap, such as a README with checkboxes.", show_default=False)
+    ],
+    output_path: Annotated[
+        Optional[str],
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write the YAML; - for stdout. Default: this workspace's roadmap.yaml (merged), or ./roadmap.yaml.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace an existing -o file; on a workspace, replace its steps instead of merging."
+        ),
+    ] = False,
+    date: Annotated[
+        Optional[str], typer.Option("--date", "-d", help="The day to record ticked boxes as done (default today).")
+    ] = None,
 ):
     """Turn a Markdown roadmap into roadmap.yaml; ticked boxes become progress.
 

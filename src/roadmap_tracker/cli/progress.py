@@ -10,9 +10,14 @@ from .context import day, open_store
 
 app = typer.Typer()
 
-DateOpt = Annotated[Optional[str], typer.Option("--date", "-d", help="When it happened: 2026-11-20, yesterday, -3d, last monday…")]
+DateOpt = Annotated[
+    Optional[str], typer.Option("--date", "-d", help="When it happened: 2026-11-20, yesterday, -3d, last monday…")
+]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", "-n", help="A note kept with this change in the history.")]
-ItemsArg = Annotated[list[str], typer.Argument(help="Items: a step number (3), 3.p2, 3.r1, an id, or part of a title.", show_default=False)]
+ItemsArg = Annotated[
+    list[str],
+    typer.Argument(help="Items: a step number (3), 3.p2, 3.r1, an id, or part of a title.", show_default=False),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
@@ -20,8 +25,12 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tex
 def init(
     ctx: typer.Context,
     directory: Annotated[Optional[Path], typer.Argument(help="Where to create the workspace (default: here).")] = None,
-    from_file: Annotated[Optional[Path], typer.Option("--from", help="Start from this roadmap.yaml instead of the bundled one.")] = None,
-    start: Annotated[Optional[str], typer.Option("--start", help="The day the roadmap starts (week 1); default today.")] = None,
+    from_file: Annotated[
+        Optional[Path], typer.Option("--from", help="Start from this roadmap.yaml instead of the bundled one.")
+    ] = None,
+    start: Annotated[
+        Optional[str], typer.Option("--start", help="The day the roadmap starts (week 1); default today.")
+    ] = None,
 ):
     """Create roadmap.yaml (the bundled deep-learning roadmap unless --from), notes/ and the progress store."""
     from ..errors import UsageError
@@ -50,7 +59,9 @@ def init(
 def status(
     ctx: typer.Context,
     json: JsonOpt = False,
-    archived: Annotated[bool, typer.Option("--archived", help="Also list items removed from roadmap.yaml that have progress.")] = False,
+    archived: Annotated[
+        bool, typer.Option("--archived", help="Also list items removed from roadmap.yaml that have progress.")
+    ] = False,
 ):
     """Show overall progress, a bar per step, deliverables and what to do next."""
     from ..clock import today
@@ -132,8 +143,6 @@ def history(
     json: JsonOpt = False,
 ):
     """Show progress events, newest first."""
-    from dataclasses import asdict
-
     from ..progress.refs import resolve
     from ..progress.status import history as get_history
     from ..render.progress import NO_HISTORY, history_view
@@ -141,7 +150,7 @@ def history(
     _, db = open_store(ctx)
     events = get_history(db, resolve(db, item, archived=True) if item else None, limit or None)
     if json:
-        output.json([asdict(e) for e in events])
+        output.json([e._asdict() for e in events])
     elif not events:
         output.message(NO_HISTORY)
     else:
@@ -151,8 +160,6 @@ def history(
 @app.command()
 def sync(ctx: typer.Context, json: JsonOpt = False):
     """Re-read roadmap.yaml now and print what changed: added, renamed, moved, removed."""
-    from dataclasses import asdict
-
     from ..diary.mirror import sync_notes
     from ..errors import UsageError
     from ..render.diary import notes_read
@@ -169,7 +176,7 @@ def sync(ctx: typer.Context, json: JsonOpt = False):
     if notes.problems:
         raise UsageError(notes.problems[0], hint="fix the file and run `roadmap sync` again")
     if json:
-        output.json(asdict(report))
+        output.json(report.to_dict())
     elif report.empty:
         output.message("roadmap.yaml and the store agree; nothing changed.")
     else:

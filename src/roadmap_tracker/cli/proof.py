@@ -1,6 +1,6 @@
 """Commands for proof of work: link, unlink, links, deliverables, portfolio."""
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,9 +11,15 @@ from .context import open_store
 
 app = typer.Typer()
 
-ItemArg = Annotated[str, typer.Argument(help="The item: 3, 3.p2, d1, an id, part of a title, or - for the whole roadmap.",
-                                        show_default=False)]
-KindOpt = Annotated[Optional[str], typer.Option("--kind", "-k", help="repo, blog, demo, notebook, kaggle, paper, video or other.")]
+ItemArg = Annotated[
+    str,
+    typer.Argument(
+        help="The item: 3, 3.p2, d1, an id, part of a title, or - for the whole roadmap.", show_default=False
+    ),
+]
+KindOpt = Annotated[
+    Optional[str], typer.Option("--kind", "-k", help="repo, blog, demo, notebook, kaggle, paper, video or other.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
@@ -27,10 +33,16 @@ def _item(db, text: str):
 def link(
     ctx: typer.Context,
     item: ItemArg,
-    url: Annotated[str, typer.Argument(help="An http(s) address, or a path to a file inside the workspace.", show_default=False)],
+    url: Annotated[
+        str, typer.Argument(help="An http(s) address, or a path to a file inside the workspace.", show_default=False)
+    ],
     kind: KindOpt = None,
-    title: Annotated[Optional[str], typer.Option("--title", "-t", help="What to call the link (\"\" removes it).")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", "-n", help="A note kept with the link (\"\" removes it).")] = None,
+    title: Annotated[
+        Optional[str], typer.Option("--title", "-t", help='What to call the link ("" removes it).')
+    ] = None,
+    note: Annotated[
+        Optional[str], typer.Option("--note", "-n", help='A note kept with the link ("" removes it).')
+    ] = None,
 ):
     """Attach a link (a repo, blog post, demo, notebook…) or a workspace file to an item, or to the roadmap with `-`.
 
@@ -49,7 +61,9 @@ def link(
 def unlink(
     ctx: typer.Context,
     item: ItemArg,
-    link: Annotated[str, typer.Argument(help="The link's address or path, or its number from `roadmap links`.", show_default=False)],
+    link: Annotated[
+        str, typer.Argument(help="The link's address or path, or its number from `roadmap links`.", show_default=False)
+    ],
 ):
     """Remove a link from an item (or from the roadmap with `-`)."""
     from ..proof.links import remove
@@ -63,15 +77,21 @@ def unlink(
 @app.command()
 def links(
     ctx: typer.Context,
-    item: Annotated[Optional[str], typer.Argument(help="Only this item's links (and those of the items under it); - for the roadmap's own.")] = None,
+    item: Annotated[
+        Optional[str],
+        typer.Argument(help="Only this item's links (and those of the items under it); - for the roadmap's own."),
+    ] = None,
     kind: KindOpt = None,
-    check: Annotated[bool, typer.Option("--check", help="Check them now: addresses over the network, paths on disk.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Check them now: addresses over the network, paths on disk.")
+    ] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each address when checking.")] = 10.0,
     json: JsonOpt = False,
 ):
     """List links with the result of their last check; --check checks them now (exit 1 if any is broken)."""
     from ..errors import ExitCode
-    from ..proof.links import check as run_check, list_links
+    from ..proof.links import check as run_check
+    from ..proof.links import list_links
     from ..render.proof import check_lines, links_table, no_links
 
     ws, db = open_store(ctx)
@@ -109,7 +129,7 @@ def deliverables(ctx: typer.Context, json: JsonOpt = False):
         output.show(deliverables_view(found))
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
@@ -118,8 +138,13 @@ class Format(str, Enum):
 @app.command()
 def portfolio(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="text for the terminal, markdown for a README, or json.")] = Format.text,
-    output_path: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of the screen (markdown or json).")] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="text for the terminal, markdown for a README, or json.")
+    ] = Format.text,
+    output_path: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="Write to this file instead of the screen (markdown or json)."),
+    ] = None,
 ):
     """Show your finished mini projects with their step, date, links and reflections; --format markdown for a README."""
     from ..errors import UsageError
@@ -138,7 +163,11 @@ def portfolio(
         return
     import json
 
-    text = portfolio_markdown(work) if fmt is Format.markdown else json.dumps(work.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    text = (
+        portfolio_markdown(work)
+        if fmt is Format.markdown
+        else json.dumps(work.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    )
     if output_path is None:
         output.data(text)
         return

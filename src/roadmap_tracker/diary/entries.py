@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..clock import utc_stamp
 from ..errors import AmbiguousItem, UnknownItem, UsageError
@@ -28,9 +28,17 @@ def _week_entry(row: StoredEntry, questions: list[str]) -> WeekEntry:
     from .weeknote import Experiment, WeekEntry
 
     return WeekEntry(
-        week=row.week, start=date.fromisoformat(row.start), end=date.fromisoformat(row.end), step=row.step,
-        concepts=row.concepts, experiments=[Experiment(**x) for x in row.experiments], questions=questions,
-        text=row.text, tags=row.tags, refs=row.refs, extra=row.extra,
+        week=row.week,
+        start=date.fromisoformat(row.start),
+        end=date.fromisoformat(row.end),
+        step=row.step,
+        concepts=row.concepts,
+        experiments=[Experiment(**x) for x in row.experiments],
+        questions=questions,
+        text=row.text,
+        tags=row.tags,
+        refs=row.refs,
+        extra=row.extra,
     )
 
 
@@ -57,16 +65,32 @@ def merge(base: WeekEntry, more: WeekEntry) -> WeekEntry:
         return a + [x for x in b if x not in a]
 
     text = "\n\n".join(t for t in (base.text.strip(), more.text.strip()) if t)
-    return replace(base, concepts=union(base.concepts, more.concepts),
-                   experiments=union(base.experiments, more.experiments),
-                   questions=union(base.questions, more.questions), text=text,
-                   tags=union(base.tags, more.tags), refs=union(base.refs, more.refs),
-                   step=base.step or more.step, extra={**more.extra, **base.extra})
+    return replace(
+        base,
+        concepts=union(base.concepts, more.concepts),
+        experiments=union(base.experiments, more.experiments),
+        questions=union(base.questions, more.questions),
+        text=text,
+        tags=union(base.tags, more.tags),
+        refs=union(base.refs, more.refs),
+        step=base.step or more.step,
+        extra={**more.extra, **base.extra},
+    )
 
 
-def from_options(db: sqlite3.Connection, week: int, *, concepts: list[str], experiments: list[str],
-                 results: list[str], metrics: list[str], questions: list[str], texts: list[str], tags: list[str],
-                 about: list[str]) -> WeekEntry | None:
+def from_options(
+    db: sqlite3.Connection,
+    week: int,
+    *,
+    concepts: list[str],
+    experiments: list[str],
+    results: list[str],
+    metrics: list[str],
+    questions: list[str],
+    texts: list[str],
+    tags: list[str],
+    about: list[str],
+) -> WeekEntry | None:
     """What `roadmap log` options add to a week; None when none was given. Each --result and
     --metric belongs to the -e given in the same place."""
     from ..progress.refs import resolve
@@ -88,8 +112,15 @@ def from_options(db: sqlite3.Connection, week: int, *, concepts: list[str], expe
             name, value = (part.strip() for part in metrics[i].split("=", 1))
         pairs.append(Experiment(what, results[i] if i < len(results) else None, name, value))
     refs = [resolve(db, ref).ref for ref in about]
-    entry = WeekEntry(week=week, concepts=list(concepts), experiments=pairs, questions=list(questions),
-                      text="\n\n".join(texts), tags=[t.lstrip("#") for t in tags], refs=refs)
+    entry = WeekEntry(
+        week=week,
+        concepts=list(concepts),
+        experiments=pairs,
+        questions=list(questions),
+        text="\n\n".join(texts),
+        tags=[t.lstrip("#") for t in tags],
+        refs=refs,
+    )
     return normalise(entry)
 
 
@@ -112,8 +143,19 @@ def save(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry, day: date) -> 
 def store_entry(db: sqlite3.Connection, entry: WeekEntry, day: date) -> int:
     """Write the week into the store (the caller holds the transaction); new questions are asked on ``day``."""
     entry_id = store.save_entry(
-        db, entry.week, entry.start, entry.end, entry.step, entry.concepts, [vars(x) for x in entry.experiments],
-        entry.text, entry.tags, entry.refs, _step_keys(db, entry.refs), entry.extra, utc_stamp(),
+        db,
+        entry.week,
+        entry.start,
+        entry.end,
+        entry.step,
+        entry.concepts,
+        [vars(x) for x in entry.experiments],
+        entry.text,
+        entry.tags,
+        entry.refs,
+        _step_keys(db, entry.refs),
+        entry.extra,
+        utc_stamp(),
     )
     _store_questions(db, entry_id, entry.questions, day)
     return entry_id
@@ -155,28 +197,49 @@ def _step_keys(db: sqlite3.Connection, refs: list[str]) -> list[str]:
 # --- reading -----------------------------------------------------------------
 
 
-@dataclass
-class Listed:
+class Listed(NamedTuple):
     entry: WeekEntry
     questions: list[dict]  # id, text, answer, answered_on
 
 
-def listing(db: sqlite3.Connection, *, since: date | None = None, until: date | None = None, limit: int | None = None,
-            tag: str | None = None, step: str | None = None, search: str | None = None,
-            week: int | None = None) -> list[Listed]:
+def listing(
+    db: sqlite3.Connection,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
+    tag: str | None = None,
+    step: str | None = None,
+    search: str | None = None,
+    week: int | None = None,
+) -> list[Listed]:
     """Entries with their questions, newest first; ``step`` is a step's key."""
     title = None
     if step:
         found = store_items.by_key(db, step, archived=True)
         title = found.title if found else None
-    rows = store.entries(db, since=since, until=until, limit=limit, tag=tag.lstrip("#") if tag else None,
-                         step_key=step, step_title=title, search=search, week=week)
+    rows = store.entries(
+        db,
+        since=since,
+        until=until,
+        limit=limit,
+        tag=tag.lstrip("#") if tag else None,
+        step_key=step,
+        step_title=title,
+        search=search,
+        week=week,
+    )
     asked: dict[int, list[StoredQuestion]] = {}
     for q in store.questions_of(db, [r.id for r in rows]):
         asked.setdefault(q.entry_id, []).append(q)
     return [
-        Listed(_week_entry(r, [q.text for q in asked.get(r.id, [])]),
-               [{"id": q.id, "text": q.text, "answer": q.answer, "answered_on": q.answered_on} for q in asked.get(r.id, [])])
+        Listed(
+            _week_entry(r, [q.text for q in asked.get(r.id, [])]),
+            [
+                {"id": q.id, "text": q.text, "answer": q.answer, "answered_on": q.answered_on}
+                for q in asked.get(r.id, [])
+            ],
+        )
         for r in rows
     ]
 
@@ -191,8 +254,10 @@ def template(entry: WeekEntry, reflection: list[str], carried: list) -> str:
     """The week as it stands, with prompts in a comment the parser drops."""
     from .weeknote import render_week
 
-    lines = [f"<!-- roadmap: week {entry.week}, {entry.start} to {entry.end}. Write under the headings;",
-             "experiments as `- what you tried → what happened (metric: value)`. This comment is ignored."]
+    lines = [
+        f"<!-- roadmap: week {entry.week}, {entry.start} to {entry.end}. Write under the headings;",
+        "experiments as `- what you tried → what happened (metric: value)`. This comment is ignored.",
+    ]
     if reflection:
         lines.append("Reflection questions of the current step (answer them with `roadmap reflect`):")
         lines += [f"  - {q}" for q in reflection]

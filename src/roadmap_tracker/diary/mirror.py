@@ -7,10 +7,10 @@ under .roadmap/backups/ first.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..clock import file_stamp
 from ..errors import DiaryError
@@ -25,11 +25,12 @@ if TYPE_CHECKING:
     from .weeknote import WeekEntry
 
 
-@dataclass
-class NotesReport:
-    imported: list[str] = field(default_factory=list)
-    backups: list[Path] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+class NotesReport(NamedTuple):
+    """What reading notes/ back did: files read into the diary, earlier versions kept, files refused."""
+
+    imported: list[str]
+    backups: list[Path]
+    problems: list[str]
 
 
 def notes_dir(db: sqlite3.Connection, ws: Workspace) -> Path:
@@ -76,7 +77,7 @@ def write_note(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
 
 def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
     """Read back diary files that changed outside the tool (or appeared: diaries kept before it)."""
-    report = NotesReport()
+    report = NotesReport([], [], [])
     folder = notes_dir(db, ws)
     if not folder.is_dir():
         return report
@@ -129,4 +130,3 @@ def _read_back(db, ws: Workspace, name: str, path: Path, data: bytes, entry: Wee
         store_entry(db, entry, day)
         _record(db, name, entry.week, path, data, written=False)
     report.imported.append(name)
-

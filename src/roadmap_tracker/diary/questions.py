@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ..errors import UnknownItem, UsageError
 from ..store import diary as store
@@ -14,8 +14,7 @@ from ..store.diary import StoredQuestion
 from ..store.items import TrackedItem
 
 
-@dataclass
-class Question:
+class Question(NamedTuple):
     id: str  # q12
     text: str
     week: int
@@ -55,8 +54,9 @@ def find(db: sqlite3.Connection, qid: str) -> Question:
     return _question(found[0])
 
 
-def answer(db: sqlite3.Connection, qid: str, text: str, day: date, item: TrackedItem | None = None,
-           url: str | None = None) -> tuple[Question, bool]:
+def answer(
+    db: sqlite3.Connection, qid: str, text: str, day: date, item: TrackedItem | None = None, url: str | None = None
+) -> tuple[Question, bool]:
     """Record the answer; returns the question and whether an earlier answer was replaced."""
     if not text.strip():
         raise UsageError("the answer is empty; nothing was saved")

@@ -52,8 +52,11 @@ _SECTION = re.compile(r"^## (\S+) ", re.MULTILINE)
 
 
 def template(step: TrackedItem, questions: list[tuple[TrackedItem, Answer | None]]) -> str:
-    lines = [f"<!-- roadmap: answer the reflection questions of step {step.ref}, {step.title}.",
-             "Write under each question; leave one empty to skip it. This comment is ignored. -->", ""]
+    lines = [
+        f"<!-- roadmap: answer the reflection questions of step {step.ref}, {step.title}.",
+        "Write under each question; leave one empty to skip it. This comment is ignored. -->",
+        "",
+    ]
     for item, latest in questions:
         lines += [f"## {item.ref} {item.title}", "", (latest.text if latest else ""), ""]
     return "\n".join(lines)

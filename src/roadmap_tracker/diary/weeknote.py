@@ -25,6 +25,7 @@ from ..errors import DiaryError
 # group holds the metric. Backslash escapes keep the split unambiguous and still display right
 # in Markdown.
 
+
 @dataclass
 class Experiment:
     text: str
@@ -54,11 +55,11 @@ def _metric_group(r: str) -> tuple[int, str, str] | None:
         if r[i] in "()" and _slashes(r, i) % 2 == 0:
             depth += 1 if r[i] == ")" else -1
             if depth == 0:
-                inner = r[i + 1:-1]
+                inner = r[i + 1 : -1]
                 colon = next((j for j, c in enumerate(inner) if c == ":" and _slashes(inner, j) % 2 == 0), None)
                 # 'f(x: 1)' glued to a word is prose, not a metric.
                 ok = colon is not None and (i == 0 or r[i - 1].isspace())
-                return (i, inner[:colon], inner[colon + 1:]) if ok else None
+                return (i, inner[:colon], inner[colon + 1 :]) if ok else None
     return None
 
 
@@ -71,7 +72,7 @@ def format_experiment(x: Experiment) -> str:
         value = re.sub(r"[\\()]", lambda m: "\\" + m[0], x.value or "")
         r = f"{r} ({metric}:{' ' + value if value else ''})".lstrip()
     elif r.endswith(")") and ((k := _slashes(r, len(r) - 1)) or _metric_group(r)):
-        r = r[:len(r) - 1 - k] + "\\" * (2 * k + 1) + ")"  # an escaped ')' closes no metric group
+        r = r[: len(r) - 1 - k] + "\\" * (2 * k + 1) + ")"  # an escaped ')' closes no metric group
     if r:
         return f"{line} → {r}".lstrip()
     # A trailing arrow says 'no result', so text that reads 'X: result Y' stays whole.
@@ -80,22 +81,23 @@ def format_experiment(x: Experiment) -> str:
 
 def parse_experiment(line: str) -> Experiment:
     """Read 'X → Y (metric: value)', 'X -> Y', 'X: result Y' or a plain 'X'."""
-    if (m := _ARROW.search(line)):
-        text, rest = line[:m.start()], line[m.end():].strip()
-    elif (m := _RESULT_WORD.fullmatch(line)):
+    if m := _ARROW.search(line):
+        text, rest = line[: m.start()], line[m.end() :].strip()
+    elif m := _RESULT_WORD.fullmatch(line):
         text, rest = m["t"], m["r"].strip()
     else:
         text, rest = line, ""
     text = re.sub(r"\\([→>])", r"\1", text.strip())
-    if (group := _metric_group(rest)):
+    if group := _metric_group(rest):
         unescape = lambda s: re.sub(r"\\([\\():])", r"\1", s.strip()) or None  # noqa: E731
-        return Experiment(text, rest[:group[0]].rstrip() or None, unescape(group[1]), unescape(group[2]))
+        return Experiment(text, rest[: group[0]].rstrip() or None, unescape(group[1]), unescape(group[2]))
     if rest.endswith(")") and (k := _slashes(rest, len(rest) - 1)):
-        rest = rest[:len(rest) - 1 - k] + "\\" * (k // 2) + ")"
+        rest = rest[: len(rest) - 1 - k] + "\\" * (k // 2) + ")"
     return Experiment(text, rest or None)
 
 
 # --- tags ('#word') and refs ('#3', '#3.p2', '[[Title]]') in prose ---------------------
+
 
 def label(s: Any) -> str:
     """Tags and refs are one-line names; a leading '#' is the hashtag sign, not part of the name."""
@@ -113,8 +115,10 @@ def union(*groups: list[str], fold: bool = False) -> list[str]:
 
 
 # '[[Title]]', '![[Title|alias]]', '[[Title#Part]]' (checked first, so its '#' is no tag) or '#word'.
-_MARKS = re.compile(r"!?\[\[(?P<wiki>[^\[\]|#\n]*)(?:#[^\[\]|\n]*)?(?:\|[^\[\]\n]*)?\]\]"
-                    r"|(?<![\w#/&])#(?P<hash>\w[\w+\-.]*)")
+_MARKS = re.compile(
+    r"!?\[\[(?P<wiki>[^\[\]|#\n]*)(?:#[^\[\]|\n]*)?(?:\|[^\[\]\n]*)?\]\]"
+    r"|(?<![\w#/&])#(?P<hash>\w[\w+\-.]*)"
+)
 _GAPS = {"softbreak": "\n", "hardbreak": "\n", "code_inline": " ", "html_inline": " ", "image": " "}
 
 
@@ -139,15 +143,27 @@ def tags_and_refs(tokens: list) -> tuple[list[str], list[str]]:
 CONCEPTS, EXPERIMENTS, QUESTIONS, NOTES = "concepts", "experiments", "questions", "notes"
 _TITLES = {CONCEPTS: "Key concepts", EXPERIMENTS: "Experiments", QUESTIONS: "Open questions", NOTES: "Notes"}
 _WHEN = r"( (this|last) week| today)?"
-_SECTION_RES = [(kind, re.compile(rx)) for kind, rx in [
-    (CONCEPTS, rf"((key|main|new) )?(concepts?|ideas?|learnings?|takeaways?|lessons?)( (i )?(learned|learnt))?{_WHEN}"
-               rf"|(what|things) i (learned|learnt){_WHEN}|til|today i learned"),
-    (EXPERIMENTS, rf"(experiments?|results?|trials?)( (run|tried|done))?( (and )?(results?|outcomes?)( observed)?)?"
-                  rf"{_WHEN}|what i tried"),
-    (QUESTIONS, r"((open|remaining|unanswered|new) )?questions?( (and )?(areas?|things|topics) to "
-                r"(revisit|review|explore))?( for later| to revisit)?|(areas?|things|topics) to (revisit|review|explore)"),
-    (NOTES, r"(other |free )?notes?"),
-]]
+_SECTION_RES = [
+    (kind, re.compile(rx))
+    for kind, rx in [
+        (
+            CONCEPTS,
+            rf"((key|main|new) )?(concepts?|ideas?|learnings?|takeaways?|lessons?)( (i )?(learned|learnt))?{_WHEN}"
+            rf"|(what|things) i (learned|learnt){_WHEN}|til|today i learned",
+        ),
+        (
+            EXPERIMENTS,
+            rf"(experiments?|results?|trials?)( (run|tried|done))?( (and )?(results?|outcomes?)( observed)?)?"
+            rf"{_WHEN}|what i tried",
+        ),
+        (
+            QUESTIONS,
+            r"((open|remaining|unanswered|new) )?questions?( (and )?(areas?|things|topics) to "
+            r"(revisit|review|explore))?( for later| to revisit)?|(areas?|things|topics) to (revisit|review|explore)",
+        ),
+        (NOTES, r"(other |free )?notes?"),
+    ]
+]
 
 
 def section_of(heading: str) -> str | None:
@@ -164,11 +180,18 @@ def _bullet(item: str) -> str:
 
 
 def render_body(e: WeekEntry) -> str:
-    span = {(True, True): f" ({e.start} to {e.end})", (True, False): f" (from {e.start})",
-            (False, True): f" (to {e.end})", (False, False): ""}[e.start is not None, e.end is not None]
+    span = {
+        (True, True): f" ({e.start} to {e.end})",
+        (True, False): f" (from {e.start})",
+        (False, True): f" (to {e.end})",
+        (False, False): "",
+    }[e.start is not None, e.end is not None]
     blocks = [f"# Week {e.week}{span}"]
-    for kind, items in ((CONCEPTS, e.concepts), (EXPERIMENTS, [format_experiment(x) for x in e.experiments]),
-                        (QUESTIONS, e.questions)):
+    for kind, items in (
+        (CONCEPTS, e.concepts),
+        (EXPERIMENTS, [format_experiment(x) for x in e.experiments]),
+        (QUESTIONS, e.questions),
+    ):
         if items:
             blocks += [f"## {_TITLES[kind]}", "\n".join(map(_bullet, items))]
     if e.text:
@@ -177,6 +200,7 @@ def render_body(e: WeekEntry) -> str:
 
 
 # --- the entry ---------------------------------------------------------------------
+
 
 @dataclass
 class WeekEntry:
@@ -208,17 +232,24 @@ def _trim(s: str) -> str:
 
 def normalise(entry: WeekEntry) -> WeekEntry:
     """The entry as it reads back: items trimmed, empty ones dropped, tags/refs in the text added."""
+
     def opt(s: str | None) -> str | None:
         return (_nl(s).strip() or None) if s is not None else None
 
-    experiments = [Experiment(_nl(x.text).strip(), opt(x.result), opt(x.metric), opt(x.value))
-                   for x in entry.experiments]
+    experiments = [
+        Experiment(_nl(x.text).strip(), opt(x.result), opt(x.metric), opt(x.value)) for x in entry.experiments
+    ]
     e = WeekEntry(
-        entry.week, entry.start, entry.end, None if entry.step is None else _nl(entry.step),
+        entry.week,
+        entry.start,
+        entry.end,
+        None if entry.step is None else _nl(entry.step),
         concepts=[s for s in map(opt, entry.concepts) if s],
         experiments=[x for x in experiments if x.text or x.result or x.metric or x.value],
-        questions=[s for s in map(opt, entry.questions) if s], text=_trim(_nl(entry.text)),
-        extra={k: v for k, v in entry.extra.items() if k not in _KNOWN_KEYS})
+        questions=[s for s in map(opt, entry.questions) if s],
+        text=_trim(_nl(entry.text)),
+        extra={k: v for k, v in entry.extra.items() if k not in _KNOWN_KEYS},
+    )
     tags, refs = tags_and_refs(_md().parse(render_body(e)))
     e.tags = union([label(t) for t in entry.tags], tags, fold=True)
     e.refs = union([label(r) for r in entry.refs], refs)
@@ -235,8 +266,12 @@ def _dumper() -> type:
     # Inline lists ('tags: [a, b]') keep the front matter short and easy to edit by hand.
     Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
     # YAML reads these as line breaks inside a quoted string unless they are written as escapes.
-    Dumper.add_representer(str, lambda d, v: d.represent_scalar(
-        "tag:yaml.org,2002:str", v, style='"' if re.search("[\x85\u2028\u2029]", v) else None))
+    Dumper.add_representer(
+        str,
+        lambda d, v: d.represent_scalar(
+            "tag:yaml.org,2002:str", v, style='"' if re.search("[\x85\u2028\u2029]", v) else None
+        ),
+    )
     return Dumper
 
 
@@ -298,8 +333,11 @@ def _meta(data: dict, lines: list[str], where: str) -> dict[str, Any]:
     for key in ("start", "end"):
         value = data.get(key)
         try:
-            out[key] = value.date() if isinstance(value, datetime) else (
-                date.fromisoformat(value.strip()) if isinstance(value, str) else value)
+            out[key] = (
+                value.date()
+                if isinstance(value, datetime)
+                else (date.fromisoformat(value.strip()) if isinstance(value, str) else value)
+            )
         except ValueError:
             raise bad(key, "a date like 2026-11-16") from None
         if out[key] is not None and not isinstance(out[key], date):
@@ -330,8 +368,8 @@ def _item(lines: list[str], a: int, b: int) -> str:
     """A list item's source without its marker, continuation lines dedented as CommonMark does."""
     m = _MARKER.match(lines[a])
     width = (m.start(1) + (len(m[1]) if 1 <= len(m[1]) <= 4 else 1)) if m else 0
-    rest = [line[min(width, len(line) - len(line.lstrip(" "))):] for line in lines[a + 1:b]]
-    return "\n".join([lines[a][m.end() if m else 0:]] + rest).strip()
+    rest = [line[min(width, len(line) - len(line.lstrip(" "))) :] for line in lines[a + 1 : b]]
+    return "\n".join([lines[a][m.end() if m else 0 :], *rest]).strip()
 
 
 def read_week(path: str | Path, *, week: int | None = None) -> WeekEntry:
@@ -364,7 +402,7 @@ def parse_week(text: str | bytes, *, path: str = "", week: int | None = None) ->
         elif tok.type == "list_item_open" and tok.level == 1 and list_kind:
             a, b = tok.map
             used[a:b] = [True] * (b - a)
-            if (item := _item(body, a, b)):
+            if item := _item(body, a, b):
                 found[list_kind].append(parse_experiment(item) if list_kind == EXPERIMENTS else item)
         if tok.level != 0 or not tok.map or tok.type != "heading_open":
             first = first and not (tok.level == 0 and tok.map)
@@ -376,16 +414,16 @@ def parse_week(text: str | bytes, *, path: str = "", week: int | None = None) ->
         first = False
         if depth == 1 and h1_week is None and (m := re.match(r"week\s*0*(\d+)\b", name, re.I)):
             h1_week = int(m[1])
-        if (kind := section_of(name)):
+        if kind := section_of(name):
             section, level, used[a:b] = kind, depth, [True] * (b - a)
             if kind == NOTES and depth == 2 and "week" in (data or {}):
                 break  # in the tool's own files everything after '## Notes' is free text, headings too
         elif section and depth <= level:
             section = None
     runs, run = [], []
-    for line, taken in zip(body + [""], used + [True]):
+    for line, taken in zip([*body, ""], [*used, True]):
         if taken:
-            runs, run = runs + [_trim("\n".join(run))], []
+            runs, run = [*runs, _trim("\n".join(run))], []
         else:
             run.append(line)
     n = next((w for w in (week, meta.get("week"), week_from_path(path), h1_week) if w is not None), None)
@@ -397,7 +435,16 @@ def parse_week(text: str | bytes, *, path: str = "", week: int | None = None) ->
     start, end = meta.get("start"), meta.get("end")
     if title and start is None and end is None:
         start, end = title[1], title[2]
-    return WeekEntry(n, start, end, meta.get("step"), found[CONCEPTS], found[EXPERIMENTS], found[QUESTIONS],
-                     "\n\n".join(r for r in runs if r), union(meta.get("tags", []), tags, fold=True),
-                     union(meta.get("refs", []), refs),
-                     {k: v for k, v in (data or {}).items() if k not in _KNOWN_KEYS})
+    return WeekEntry(
+        n,
+        start,
+        end,
+        meta.get("step"),
+        found[CONCEPTS],
+        found[EXPERIMENTS],
+        found[QUESTIONS],
+        "\n\n".join(r for r in runs if r),
+        union(meta.get("tags", []), tags, fold=True),
+        union(meta.get("refs", []), refs),
+        {k: v for k, v in (data or {}).items() if k not in _KNOWN_KEYS},
+    )

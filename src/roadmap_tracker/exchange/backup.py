@@ -102,9 +102,16 @@ def _models() -> dict[str, type]:
     # SQLModel costs a few hundred milliseconds to import; only restore pays for it.
     from ..store import tables
 
-    return {"roadmap": tables.RoadmapRow, "item": tables.ItemRow, "event": tables.EventRow,
-            "link": tables.LinkRow, "entry": tables.EntryRow, "question": tables.QuestionRow,
-            "answer": tables.AnswerRow, "notefile": tables.NoteFileRow}
+    return {
+        "roadmap": tables.RoadmapRow,
+        "item": tables.ItemRow,
+        "event": tables.EventRow,
+        "link": tables.LinkRow,
+        "entry": tables.EntryRow,
+        "question": tables.QuestionRow,
+        "answer": tables.AnswerRow,
+        "notefile": tables.NoteFileRow,
+    }
 
 
 def read_backup(path: Path) -> Backup:
@@ -132,12 +139,17 @@ def check(data: dict, source: str) -> Backup:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise BadBackup(f'{source}: "version" must be a whole number from 1, not {version!r}')
     if version > VERSION:
-        raise BadBackup(f"{source} is backup version {version}; this roadmap-tracker reads version {VERSION}",
-                        hint="upgrade roadmap-tracker to restore it")
+        raise BadBackup(
+            f"{source} is backup version {version}; this roadmap-tracker reads version {VERSION}",
+            hint="upgrade roadmap-tracker to restore it",
+        )
     schema = data.get("schema")
     if isinstance(schema, int) and schema > store.known_schema():
-        raise BadBackup(f"{source} comes from a newer roadmap-tracker (store schema {schema}; this one knows "
-                        f"{store.known_schema()})", hint="upgrade roadmap-tracker to restore it")
+        raise BadBackup(
+            f"{source} comes from a newer roadmap-tracker (store schema {schema}; this one knows "
+            f"{store.known_schema()})",
+            hint="upgrade roadmap-tracker to restore it",
+        )
     text = data.get("roadmap_yaml")
     if not isinstance(text, str):
         raise BadBackup(f'{source}: "roadmap_yaml" is missing or not text')
@@ -197,8 +209,10 @@ def _check_references(source: str, tables: dict[str, list[dict]]) -> None:
         for n, row in enumerate(tables[table], start=1):
             for column, target in refs.items():
                 if row[column] is not None and row[column] not in ids[target]:
-                    raise BadBackup(f"{source}: table {table}, row {n}: field {column!r} points to "
-                                    f"{target} {row[column]}, which the backup does not have")
+                    raise BadBackup(
+                        f"{source}: table {table}, row {n}: field {column!r} points to "
+                        f"{target} {row[column]}, which the backup does not have"
+                    )
 
 
 def _notes(source: str, notes) -> list[dict]:
@@ -206,7 +220,7 @@ def _notes(source: str, notes) -> list[dict]:
         raise BadBackup(f'{source}: "notes" is not a list')
     for n, note in enumerate(notes, start=1):
         if not (isinstance(note, dict) and isinstance(note.get("path"), str) and isinstance(note.get("text"), str)):
-            raise BadBackup(f"{source}: notes, entry {n}: needs a text \"path\" and \"text\"")
+            raise BadBackup(f'{source}: notes, entry {n}: needs a text "path" and "text"')
         name = note["path"]
         # Restore writes these files: a name must stay inside the notes folder.
         if not name or name != Path(name).name or name.startswith("."):

@@ -75,6 +75,7 @@ def plan_data(roadmap) -> dict:
 
 def shorthand(data: dict) -> dict:
     """`- title: X` back to `- X`, as people write it."""
+
     def items(entries: list) -> list:
         out = []
         for e in entries:
@@ -83,12 +84,15 @@ def shorthand(data: dict) -> dict:
             out.append(e["title"] if isinstance(e, dict) and set(e) == {"title"} else e)
         return out
 
-    steps = [{k: items(v) if k in ITEM_LISTS else v for k, v in s.items() if not (k in ITEM_LISTS and not v)}
-             for s in data["steps"]]
+    steps = [
+        {k: items(v) if k in ITEM_LISTS else v for k, v in s.items() if not (k in ITEM_LISTS and not v)}
+        for s in data["steps"]
+    ]
     return {**data, "steps": steps}
 
 
 # --- merging by id, then by title ------------------------------------------------
+
 
 def _entry(e) -> dict:
     return {"title": e} if isinstance(e, str) else e
@@ -109,11 +113,16 @@ def merge(base: dict, imported: dict, taken: set[str]) -> tuple[dict, dict[str, 
     new_steps = new_items = 0
     for step in imported["steps"]:
         ikey = step["id"]
-        target = (next((s for s in merged["steps"] if (s.get("id") or slugify(s["title"])) == ikey), None)
-                  or next((s for s in merged["steps"] if s["title"].casefold() == step["title"].casefold()), None))
+        target = next((s for s in merged["steps"] if (s.get("id") or slugify(s["title"])) == ikey), None) or next(
+            (s for s in merged["steps"] if s["title"].casefold() == step["title"].casefold()), None
+        )
         if target is None:
             skey = unique(ikey, taken)
-            target = {"id": skey, "title": step["title"], **({"objective": step["objective"]} if step.get("objective") else {})}
+            target = {
+                "id": skey,
+                "title": step["title"],
+                **({"objective": step["objective"]} if step.get("objective") else {}),
+            }
             merged["steps"].append(target)
             new_steps += 1
         else:
@@ -133,8 +142,9 @@ def _merge_items(have: list, incoming: list, ikey: str, skey: str, taken: set[st
         wanted = f"{skey}/{own.split('/', 1)[1]}" if "/" in own else own
         for n, e in enumerate(have):
             e = have[n] = _entry(e)
-        match = (next((e for e in have if _key(e, skey) == wanted), None)
-                 or next((e for e in have if e["title"].casefold() == item["title"].casefold()), None))
+        match = next((e for e in have if _key(e, skey) == wanted), None) or next(
+            (e for e in have if e["title"].casefold() == item["title"].casefold()), None
+        )
         if match is None:
             key = unique(wanted, taken)
             match = {k: v for k, v in item.items() if k not in ("id", "items")}
@@ -150,11 +160,19 @@ def _merge_items(have: list, incoming: list, ikey: str, skey: str, taken: set[st
 
 # --- the workflow ------------------------------------------------------------------
 
+
 def run(source: Path, target: Path | None, *, force: bool, day: date, db_path: Path | None) -> Outcome:
     """Import ``source`` to ``target`` (None: stdout) and return what was done."""
     data, states, report = read_markdown(source)
-    out = Outcome(target, "convert", report.steps, report.items, report.checked,
-                  unplaced=list(report.unplaced), warnings=list(report.warnings))
+    out = Outcome(
+        target,
+        "convert",
+        report.steps,
+        report.items,
+        report.checked,
+        unplaced=list(report.unplaced),
+        warnings=list(report.warnings),
+    )
     if target is None or target.name != ROADMAP_FILE:
         out.yaml = dump_yaml(shorthand(data))
         validated(target or Path("roadmap.yaml"), out.yaml)
@@ -177,8 +195,9 @@ def run(source: Path, target: Path | None, *, force: bool, day: date, db_path: P
     return out
 
 
-def _into_workspace(source: Path, target: Path, data: dict, states: dict, out: Outcome, *,
-                    force: bool, day: date, db_path: Path | None) -> Outcome:
+def _into_workspace(
+    source: Path, target: Path, data: dict, states: dict, out: Outcome, *, force: bool, day: date, db_path: Path | None
+) -> Outcome:
     from ..plan.outline import flatten
     from ..plan.reader import decode, read_source
     from ..workspace import locate

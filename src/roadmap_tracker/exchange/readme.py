@@ -65,8 +65,16 @@ def collect(db: sqlite3.Connection, *, step: int | None = None, diary: bool = Tr
     if diary:
         key = steps[0].id if step is not None and steps else None
         weeks = _diary(db, key, steps[0].title if key else None)
-    return Readme(s, header.started.isoformat() if header and header.started else None, steps, step is None,
-                  _plan(db), links, store_answers.latest(db), weeks)
+    return Readme(
+        s,
+        header.started.isoformat() if header and header.started else None,
+        steps,
+        step is None,
+        _plan(db),
+        links,
+        store_answers.latest(db),
+        weeks,
+    )
 
 
 def _plan(db: sqlite3.Connection) -> dict[str, dict]:

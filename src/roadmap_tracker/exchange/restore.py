@@ -36,14 +36,18 @@ def restore(backup: Backup, root: Path, db_path: Path) -> Restored:
     found = store.progress_in(db_path)
     if found:
         what = ", ".join(f"{n} {t} row{'s' * (n != 1)}" for t, n in found.items())
-        raise NotEmpty(f"{root} already has progress ({what}); restore only fills an empty workspace",
-                       hint="restore into a new directory, or move .roadmap/ away first")
+        raise NotEmpty(
+            f"{root} already has progress ({what}); restore only fills an empty workspace",
+            hint="restore into a new directory, or move .roadmap/ away first",
+        )
     notes_dir = root / backup.notes_dir
     for note in backup.notes:
         target = notes_dir / note["path"]
         if target.exists() and target.read_bytes() != note["text"].encode("utf-8"):
-            raise NotEmpty(f"{target} exists and differs from the backup's copy",
-                           hint="move it away first; the store would not match it")
+            raise NotEmpty(
+                f"{target} exists and differs from the backup's copy",
+                hint="move it away first; the store would not match it",
+            )
     root.mkdir(parents=True, exist_ok=True)
     db = connect(db_path)
     try:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 from .ids import slugify
 
@@ -20,8 +20,7 @@ LETTER_KIND = {letter: kind for kind, letter in KIND_LETTER.items()}
 COUNTED_KINDS = ("resource", "project")  # what a step's progress bar counts
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     key: str
     kind: str  # step, resource, project, question, deliverable
     parent: str | None  # key of the parent row
@@ -35,23 +34,45 @@ class Row:
     explicit_id: bool
 
 
-def flatten(roadmap: "Roadmap") -> Iterator[Row]:
+def flatten(roadmap: Roadmap) -> Iterator[Row]:
     for s_index, step in enumerate(roadmap.steps):
         step_key = step.id or slugify(step.title)
         path = ("steps", s_index)
-        yield Row(step_key, "step", None, step_key, s_index + 1, step.title, None,
-                  step.objective, None, path, step.id is not None)
+        yield Row(
+            step_key,
+            "step",
+            None,
+            step_key,
+            s_index + 1,
+            step.title,
+            None,
+            step.objective,
+            None,
+            path,
+            step.id is not None,
+        )
         for field, kind in LIST_KINDS.items():
-            yield from _items(getattr(step, field), kind, step_key, step_key, path + (field,))
+            yield from _items(getattr(step, field), kind, step_key, step_key, (*path, field))
     for d_index, d in enumerate(roadmap.deliverables):
         settings = {"target": d.target, "max": d.max, "rule": d.rule, "link_kind": d.link_kind}
-        yield Row(d.id or slugify(d.title), "deliverable", None, None, d_index + 1, d.title, None,
-                  None, json.dumps(settings, sort_keys=True), ("deliverables", d_index), d.id is not None)
+        yield Row(
+            d.id or slugify(d.title),
+            "deliverable",
+            None,
+            None,
+            d_index + 1,
+            d.title,
+            None,
+            None,
+            json.dumps(settings, sort_keys=True),
+            ("deliverables", d_index),
+            d.id is not None,
+        )
 
 
-def _items(items: "list[Item]", kind: str, parent: str, step: str, path: tuple) -> Iterator[Row]:
+def _items(items: list[Item], kind: str, parent: str, step: str, path: tuple) -> Iterator[Row]:
     for index, item in enumerate(items):
         key = item.id or f"{step}/{slugify(item.title)}"
-        here = path + (index,)
+        here = (*path, index)
         yield Row(key, kind, parent, step, index + 1, item.title, item.url, None, None, here, item.id is not None)
-        yield from _items(item.items, kind, key, step, here + ("items",))
+        yield from _items(item.items, kind, key, step, (*here, "items"))

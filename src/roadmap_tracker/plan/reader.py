@@ -20,8 +20,7 @@ MAX_BYTES = 10 * 1024 * 1024
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _PLAIN_TAGS = {
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 
 Path_ = tuple[str | int, ...]
@@ -111,7 +110,7 @@ class _Builder:
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -121,8 +120,8 @@ class _Builder:
                 self.fail(key_node, "merge keys (<<) are not supported; write the keys out")
             if key in result:
                 self.fail(key_node, f"duplicate key {key!r}; each key may appear once in a mapping")
-            self.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self.marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             # The key's position is the better place to point at than its value's;
             # build() only fills in positions not yet known.
-            result[key] = self.build(value_node, path + (key,))
+            result[key] = self.build(value_node, (*path, key))
         return result

@@ -41,7 +41,7 @@ class Item(_Model):
     id: Id | None = None
     title: Text
     url: str | None = None
-    items: list["Item"] = []
+    items: list[Item] = []
 
     _shorthand = model_validator(mode="before")(_title_shorthand)
 
@@ -162,8 +162,14 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
         if isinstance(part, int):
             continue
         ann = model.model_fields.get(str(part))
-        nested = {"steps": Step, "deliverables": Deliverable, "resources": Item,
-                  "projects": Item, "questions": Item, "items": Item}.get(str(part))
+        nested = {
+            "steps": Step,
+            "deliverables": Deliverable,
+            "resources": Item,
+            "projects": Item,
+            "questions": Item,
+            "items": Item,
+        }.get(str(part))
         if ann is None or nested is None:
             return None
         model = nested
@@ -173,15 +179,19 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
 def _check_ids(roadmap: Roadmap, located: Located, source: str) -> None:
     seen: dict[str, tuple] = {}
     for row in flatten(roadmap):
-        mark = located.where(row.path + ("id",)) if row.explicit_id else located.where(row.path)
+        mark = located.where((*row.path, "id")) if row.explicit_id else located.where(row.path)
         if row.explicit_id and POSITIONAL.match(row.key):
             line, col = mark or (None, None)
-            raise RoadmapFileError(source, line, col, f"id {row.key!r} looks like a step number; choose an id with a letter in it")
+            raise RoadmapFileError(
+                source, line, col, f"id {row.key!r} looks like a step number; choose an id with a letter in it"
+            )
         if row.key in seen:
             line, col = mark or (None, None)
             first = located.where(seen[row.key])
             raise RoadmapFileError(
-                source, line, col,
+                source,
+                line,
+                col,
                 f"duplicate id {row.key!r} (first used on line {first[0] if first else '?'}); give one of them another id",
             )
         seen[row.key] = row.path

@@ -10,7 +10,7 @@ Rules:
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 from ..store import items as store_items
 from ..store import links as store_links
@@ -41,12 +41,22 @@ def counts(db: sqlite3.Connection):
     out = []
     for d in store_items.live_items(db, kinds=DELIVERABLE):
         settings = d.settings
-        out.append(DeliverableStatus(d.position, d.key, d.title, len(counted(db, d)), settings["target"],
-                                     settings.get("max"), settings["rule"]))
+        out.append(
+            DeliverableStatus(
+                d.position,
+                d.key,
+                d.title,
+                len(counted(db, d)),
+                settings["target"],
+                settings.get("max"),
+                settings["rule"],
+            )
+        )
     return out
 
 
 # --- what counted and what is missing, for `roadmap deliverables` -----------
+
 
 def _nouns(rule: str, kind: str | None) -> tuple[str, str]:
     if rule == "done-projects":
@@ -56,16 +66,14 @@ def _nouns(rule: str, kind: str | None) -> tuple[str, str]:
     return f"{kind} link", f"{kind} links"
 
 
-@dataclass
-class Counted:
+class Counted(NamedTuple):
     ref: str | None  # None: the roadmap as a whole
     title: str
     done: str | None  # the day a project or deliverable was done
-    links: list[Link] = field(default_factory=list)
+    links: list[Link]
 
 
-@dataclass
-class DeliverableReport:
+class DeliverableReport(NamedTuple):
     number: int
     id: str
     title: str
@@ -79,8 +87,8 @@ class DeliverableReport:
     near_misses: list[str]
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["counted"] = [{**asdict(c), "links": [link.to_dict() for link in c.links]} for c in self.counted]
+        data = self._asdict()
+        data["counted"] = [{**c._asdict(), "links": [link.to_dict() for link in c.links]} for c in self.counted]
         return data
 
 
@@ -95,12 +103,14 @@ def _report(db: sqlite3.Connection, d: TrackedItem) -> DeliverableReport:
     ids = counted(db, d)
     near: list[str] = []
     if rule in ("links", "attached"):
-        entries = [Counted(link.ref, link.item_title or "the roadmap", None, [link])
-                   for link in store_links.by_ids(db, ids)]
+        entries = [
+            Counted(link.ref, link.item_title or "the roadmap", None, [link]) for link in store_links.by_ids(db, ids)
+        ]
     else:
         by_item = store_links.by_item(db, ids)
-        entries = [Counted(item.ref, item.title, item.day, by_item.get(item.id, []))
-                   for item in store_items.items(db, ids)]
+        entries = [
+            Counted(item.ref, item.title, item.day, by_item.get(item.id, [])) for item in store_items.items(db, ids)
+        ]
         if rule == "done-projects" and kind:
             near = _near_misses(db, kind, set(ids))
     need = settings["target"] - len(ids)
@@ -114,8 +124,19 @@ def _report(db: sqlite3.Connection, d: TrackedItem) -> DeliverableReport:
             missing += f" with a{'n' if kind[0] in 'aeiou' else ''} {kind} link"
         elif rule == "attached":
             missing += f" attached to {ref}"
-    return DeliverableReport(d.position, d.key, d.title, rule, kind, len(ids), settings["target"],
-                             settings.get("max"), entries, missing, near)
+    return DeliverableReport(
+        d.position,
+        d.key,
+        d.title,
+        rule,
+        kind,
+        len(ids),
+        settings["target"],
+        settings.get("max"),
+        entries,
+        missing,
+        near,
+    )
 
 
 def _near_misses(db: sqlite3.Connection, kind: str, counted_ids: set[int]) -> list[str]:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from ..dates import week_start
 from ..store import diary as store_diary
@@ -29,8 +29,7 @@ PACE_MIN, PACE_MAX = 4, 8  # active weeks a pace needs, and looks back over at m
 STALE_WEEKS = 4  # without activity for longer than this, there is no recent pace
 
 
-@dataclass
-class Momentum:
+class Momentum(NamedTuple):
     as_of: date
     current_streak: int
     longest_streak: int
@@ -44,7 +43,7 @@ class Momentum:
     reason: str | None = None  # why there is no forecast
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        data = self._asdict()
         data["as_of"] = self.as_of.isoformat()
         data["forecast"] = self.forecast.isoformat() if self.forecast else None
         data["pace"] = round(self.pace, 2) if self.pace is not None else None
@@ -98,8 +97,14 @@ def streaks(weeks: set[int], current: int) -> tuple[int, int]:
     return streak, longest
 
 
-def momentum(db: sqlite3.Connection, as_of: date, *, done: int | None = None, total: int | None = None,
-             days: dict[date, int] | None = None) -> Momentum:
+def momentum(
+    db: sqlite3.Connection,
+    as_of: date,
+    *,
+    done: int | None = None,
+    total: int | None = None,
+    days: dict[date, int] | None = None,
+) -> Momentum:
     """Streaks and the pace forecast on ``as_of``; pass done/total when the caller has them."""
     cal = store_items.calendar(db)
     if done is None or total is None:
@@ -110,26 +115,20 @@ def momentum(db: sqlite3.Connection, as_of: date, *, done: int | None = None, to
     streak, longest = streaks(weeks, current)
     m = Momentum(as_of, streak, longest, len(weeks), done, total)
     if total and done >= total:
-        m.reason = "all done"
-        return m
+        return m._replace(reason="all done")
     end = current if current in weeks else current - 1
     recent = sorted(w for w in weeks if w <= end)[-PACE_MAX:]
     if len(recent) < PACE_MIN:
         n = len(recent)
-        m.reason = f"no forecast yet: {n} active week{'s' * (n != 1)} of the {PACE_MIN} it needs"
-        return m
+        return m._replace(reason=f"no forecast yet: {n} active week{'s' * (n != 1)} of the {PACE_MIN} it needs")
     if current - recent[-1] > STALE_WEEKS:
-        m.reason = f"no forecast: no activity for {current - recent[-1] - 1} weeks"
-        return m
+        return m._replace(reason=f"no forecast: no activity for {current - recent[-1] - 1} weeks")
     first = week_start(cal.started, cal.week_starts) + timedelta(weeks=recent[0] - 1)
-    m.pace_items = store.items_done_between(db, first, as_of)
-    m.pace_weeks = end - recent[0] + 1
+    m = m._replace(pace_items=store.items_done_between(db, first, as_of), pace_weeks=end - recent[0] + 1)
     if not m.pace_items:
-        m.reason = f"no forecast: nothing done in the last {len(recent)} active weeks"
-        return m
-    m.pace = m.pace_items / m.pace_weeks
-    m.forecast = as_of + timedelta(days=math.ceil((total - done) / m.pace * 7))
-    return m
+        return m._replace(reason=f"no forecast: nothing done in the last {len(recent)} active weeks")
+    pace = m.pace_items / m.pace_weeks
+    return m._replace(pace=pace, forecast=as_of + timedelta(days=math.ceil((total - done) / pace * 7)))
 
 
 def heatmap(days: dict[date, int], end: date, week_starts: str = "monday", weeks: int = 26) -> list[list[int | None]]:

@@ -41,7 +41,9 @@ def positional(db: sqlite3.Connection, text: str) -> TrackedItem | None:
         return found
     kind = LETTER_KIND.get(m[2].lower())
     if kind is None:
-        raise UnknownItem(f"{text!r}: unknown item letter {m[2]!r}", hint="use r (resource), p (project) or q (question)")
+        raise UnknownItem(
+            f"{text!r}: unknown item letter {m[2]!r}", hint="use r (resource), p (project) or q (question)"
+        )
     for position in [int(m[3])] + [int(p) for p in m[4].split(".") if p]:
         found = store.child_at(db, found.id, kind, position)
         if found is None:

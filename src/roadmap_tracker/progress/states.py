@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ..errors import UsageError
 from ..plan.outline import COUNTED_KINDS
@@ -16,8 +16,7 @@ from ..store.items import TrackedItem
 STATES = ("todo", "in_progress", "done", "skipped")
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     item: TrackedItem
     old: str
     new: str
@@ -37,10 +36,13 @@ def set_state(
     for item in items:
         if item.kind == "question":
             raise UsageError(
-                f"{item.ref} is a reflection question", hint=f"answer it with `roadmap reflect --answer {item.ref} TEXT`"
+                f"{item.ref} is a reflection question",
+                hint=f"answer it with `roadmap reflect --answer {item.ref} TEXT`",
             )
         if item.archived:
-            raise UsageError(f"{item.key} was removed from roadmap.yaml", hint="put it back in roadmap.yaml to track it again")
+            raise UsageError(
+                f"{item.key} was removed from roadmap.yaml", hint="put it back in roadmap.yaml to track it again"
+            )
     changes: list[Change] = []
     steps: dict[int, None] = {}
     with transaction(db):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 from ..store import answers as store_answers
 from ..store import items as store_items
@@ -12,8 +12,7 @@ from ..store import progress as store
 from ..store.items import TrackedItem
 
 
-@dataclass
-class StepStatus:
+class StepStatus(NamedTuple):
     number: int
     id: str
     title: str
@@ -36,8 +35,7 @@ class StepStatus:
         return self.done / self.counted if self.counted else 0.0
 
 
-@dataclass
-class DeliverableStatus:
+class DeliverableStatus(NamedTuple):
     number: int
     id: str
     title: str
@@ -47,16 +45,14 @@ class DeliverableStatus:
     rule: str
 
 
-@dataclass
-class NextItem:
+class NextItem(NamedTuple):
     ref: str
     title: str
     kind: str
     state: str
 
 
-@dataclass
-class ArchivedItem:
+class ArchivedItem(NamedTuple):
     key: str
     kind: str
     title: str
@@ -66,8 +62,7 @@ class ArchivedItem:
     events: int
 
 
-@dataclass
-class Status:
+class Status(NamedTuple):
     title: str
     percent: float
     done: int
@@ -78,11 +73,13 @@ class Status:
     deliverables: list[DeliverableStatus]
     last_activity: str | None
     next: list[NextItem]
-    archived: list[ArchivedItem] = field(default_factory=list)
+    archived: list[ArchivedItem]
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        data = self._asdict()
         data["percent"] = round(self.percent, 1)
+        for name in ("steps", "deliverables", "next", "archived"):
+            data[name] = [x._asdict() for x in data[name]]
         return data
 
 
@@ -118,8 +115,18 @@ def steps(db: sqlite3.Connection) -> list[StepStatus]:
         if state == "todo" and (s.done or s.started or s.skipped):
             state = "in_progress"
         out.append(
-            StepStatus(s.number, s.key, s.title, state, s.done, s.total, s.skipped, s.started, s.questions,
-                       answered.get(s.key, 0))
+            StepStatus(
+                s.number,
+                s.key,
+                s.title,
+                state,
+                s.done,
+                s.total,
+                s.skipped,
+                s.started,
+                s.questions,
+                answered.get(s.key, 0),
+            )
         )
     return out
 
@@ -163,8 +170,7 @@ def _archived(db: sqlite3.Connection) -> list[ArchivedItem]:
     return [ArchivedItem(i.key, i.kind, i.title, i.archived_at, i.state, i.day, events.get(i.id, 0)) for i in found]
 
 
-@dataclass
-class ShownItem:
+class ShownItem(NamedTuple):
     ref: str
     kind: str
     title: str
@@ -175,8 +181,7 @@ class ShownItem:
     id: str
 
 
-@dataclass
-class StepDetail:
+class StepDetail(NamedTuple):
     """One step in full, for `roadmap show`."""
 
     step: StepStatus
@@ -185,8 +190,12 @@ class StepDetail:
     answers: dict[str, list[dict]]  # question key -> its latest answer (day, text)
 
     def to_dict(self) -> dict:
-        return {"step": asdict(self.step), "objective": self.objective,
-                "items": [asdict(i) for i in self.items], "answers": self.answers}
+        return {
+            "step": self.step._asdict(),
+            "objective": self.objective,
+            "items": [i._asdict() for i in self.items],
+            "answers": self.answers,
+        }
 
 
 def step_detail(db: sqlite3.Connection, step: TrackedItem) -> StepDetail:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import http.client
 import socket
@@ -17,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..errors import NoNetwork
 
-__all__ = ["CheckResult", "NoNetwork", "check_links", "USER_AGENT", "MAX_REDIRECTS"]
+__all__ = ["MAX_REDIRECTS", "USER_AGENT", "CheckResult", "NoNetwork", "check_links"]
 
 USER_AGENT = "roadmap-tracker linkcheck"
 MAX_REDIRECTS = 10
@@ -82,13 +83,10 @@ def check_links(
     if opener is None:
         opener = _build_opener()
     started: dict[str, float] = {}
-    executor = ThreadPoolExecutor(
-        max_workers=min(workers, len(unique)), thread_name_prefix="linkcheck"
-    )
+    executor = ThreadPoolExecutor(max_workers=min(workers, len(unique)), thread_name_prefix="linkcheck")
     try:
         futures: dict[Future, str] = {
-            executor.submit(_check_one, url, opener, timeout, aborter, started): url
-            for url in unique
+            executor.submit(_check_one, url, opener, timeout, aborter, started): url for url in unique
         }
         done, _ = wait(futures, timeout=overall)
     finally:
@@ -122,11 +120,7 @@ def _check_one(
     try:
         while True:
             if urlsplit(current).scheme.lower() not in ("http", "https"):
-                error = (
-                    f"redirected to a non-web address {current!r}"
-                    if redirects
-                    else "not an http(s) address"
-                )
+                error = f"redirected to a non-web address {current!r}" if redirects else "not an http(s) address"
                 return CheckResult(url, None, None, redirects, _since(t0), error), False
             status, location = _request(opener, current, method, timeout)
             if method == "HEAD" and status in _HEAD_REFUSED:
@@ -156,9 +150,7 @@ def _since(t0: float) -> float:
 
 
 def _request(opener, url: str, method: str, timeout: float) -> tuple[int, str | None]:
-    request = urllib.request.Request(
-        url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
-    )
+    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     try:
         response = opener.open(request, timeout=timeout)
     except urllib.error.HTTPError as err:
@@ -236,12 +228,10 @@ class _Aborter:
 
 
 def _shut(sock: socket.socket) -> None:
-    try:
-        # The plain socket method: shutting down through SSLSocket would tear
-        # down the TLS object under the worker thread still reading it.
+    # The plain socket method: shutting down through SSLSocket would tear
+    # down the TLS object under the worker thread still reading it.
+    with contextlib.suppress(OSError):  # already closed by its own thread
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed by its own thread
 
 
 class _TrackedMixin:

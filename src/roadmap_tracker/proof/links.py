@@ -64,8 +64,9 @@ def _workspace_path(root: Path, text: str, cwd: Path, must_exist: bool) -> str:
     if full == root:
         raise BadLink(f"{text}: that is the workspace itself; link a file inside it")
     if must_exist and not full.exists():
-        raise BadLink(f"{text}: no such file or directory in the workspace {root} "
-                      "(a web address must start with https://)")
+        raise BadLink(
+            f"{text}: no such file or directory in the workspace {root} (a web address must start with https://)"
+        )
     return full.relative_to(root).as_posix()
 
 
@@ -83,8 +84,17 @@ def _clean(text: str | None) -> str | None:
     return None if text is None else text.strip()
 
 
-def add(db: sqlite3.Connection, root: Path, item: TrackedItem | None, text: str, *, kind: str | None = None,
-        title: str | None = None, note: str | None = None, cwd: Path | None = None) -> Added:
+def add(
+    db: sqlite3.Connection,
+    root: Path,
+    item: TrackedItem | None,
+    text: str,
+    *,
+    kind: str | None = None,
+    title: str | None = None,
+    note: str | None = None,
+    cwd: Path | None = None,
+) -> Added:
     """Attach a link; the same link on the same item is updated instead of stored twice."""
     _check_kind(kind)
     target, is_path = resolve_target(root, text, cwd=cwd)
@@ -136,14 +146,16 @@ def remove(db: sqlite3.Connection, root: Path, item: TrackedItem | None, text: s
             target, _ = resolve_target(root, text, cwd=cwd, must_exist=False)
             found = store.find(db, item_id, target)
             if found is None:
-                raise NoSuchLink(f"{where} has no link {target}",
-                                 hint=f"`roadmap links {item.ref if item else '-'}` lists its links")
+                raise NoSuchLink(
+                    f"{where} has no link {target}", hint=f"`roadmap links {item.ref if item else '-'}` lists its links"
+                )
         store.delete(db, found.id)
     return found
 
 
-def list_links(db: sqlite3.Connection, *, item: TrackedItem | None = None, roadmap: bool = False,
-               kind: str | None = None) -> list[Link]:
+def list_links(
+    db: sqlite3.Connection, *, item: TrackedItem | None = None, roadmap: bool = False, kind: str | None = None
+) -> list[Link]:
     """Every link, or those of ``item`` and the items under it, or (roadmap=True) the roadmap's own."""
     _check_kind(kind)
     return store.listing(db, under=item.id if item else None, roadmap=roadmap, kind=kind)
@@ -154,7 +166,9 @@ def record_checks(db: sqlite3.Connection, results: list[tuple[int, object]], che
     checked_at = checked_at or utc_stamp()
     with transaction(db):
         for link_id, r in results:
-            store.record_check(db, link_id, checked_at, r.status, r.final_url, r.redirects, round(r.elapsed, 3), r.error)
+            store.record_check(
+                db, link_id, checked_at, r.status, r.final_url, r.redirects, round(r.elapsed, 3), r.error
+            )
 
 
 @dataclass(frozen=True)
@@ -166,8 +180,9 @@ class _PathCheck:
     elapsed: float = 0.0
 
 
-def check(db: sqlite3.Connection, root: Path, links: list[Link], *, timeout: float = 10.0,
-          overall: float | None = None) -> CheckRun:
+def check(
+    db: sqlite3.Connection, root: Path, links: list[Link], *, timeout: float = 10.0, overall: float | None = None
+) -> CheckRun:
     """Check addresses over the network and paths on disk; cache and return the results.
 
     Raises NoNetwork when no address could be reached for lack of a network;
@@ -177,12 +192,14 @@ def check(db: sqlite3.Connection, root: Path, links: list[Link], *, timeout: flo
         raise UsageError(f"--timeout must be more than 0 seconds, not {timeout:g}")
     from .linkcheck import check_links
 
-    paths = [(link.id, _PathCheck(None if (root / link.target).exists() else "missing"))
-             for link in links if link.is_path]
+    paths = [
+        (link.id, _PathCheck(None if (root / link.target).exists() else "missing")) for link in links if link.is_path
+    ]
     urls = [link for link in links if not link.is_path]
     try:
-        results = check_links([link.target for link in urls], timeout=timeout,
-                              overall=overall or max(OVERALL_SECONDS, 3 * timeout))
+        results = check_links(
+            [link.target for link in urls], timeout=timeout, overall=overall or max(OVERALL_SECONDS, 3 * timeout)
+        )
     except NoNetwork:
         record_checks(db, paths)
         raise
@@ -190,5 +207,8 @@ def check(db: sqlite3.Connection, root: Path, links: list[Link], *, timeout: flo
     cut = {link.id for link, r in zip(urls, results) if r.status is None and (r.error or "").startswith("not checked")}
     record_checks(db, paths + [(link.id, r) for link, r in zip(urls, results) if link.id not in cut])
     after = store.by_ids(db, [link.id for link in links])
-    return CheckRun(after, [link for link in after if link.id not in cut and link.ok is False],
-                    [link for link in after if link.id in cut])
+    return CheckRun(
+        after,
+        [link for link in after if link.id not in cut and link.ok is False],
+        [link for link in after if link.id in cut],
+    )

@@ -50,9 +50,16 @@ class Portfolio:
         return [p for s in self.steps for p in s.projects]
 
     def to_dict(self) -> dict:
-        return {"title": self.title, "steps": [
-            {**asdict(s), "projects": [{**asdict(p), "links": [link.to_dict() for link in p.links]}
-                                       for p in s.projects]} for s in self.steps]}
+        return {
+            "title": self.title,
+            "steps": [
+                {
+                    **asdict(s),
+                    "projects": [{**asdict(p), "links": [link.to_dict() for link in p.links]} for p in s.projects],
+                }
+                for s in self.steps
+            ],
+        }
 
 
 def collect(db: sqlite3.Connection) -> Portfolio:
@@ -71,5 +78,8 @@ def collect(db: sqlite3.Connection) -> Portfolio:
 
 def _answers(db: sqlite3.Connection, step_id: int) -> list[Answer]:
     latest = store_answers.latest(db, step_id=step_id)
-    return [Answer(q.ref, q.title, latest[q.id].day, latest[q.id].text)
-            for q in store_items.live_items(db, kinds=QUESTION, step_id=step_id) if q.id in latest]
+    return [
+        Answer(q.ref, q.title, latest[q.id].day, latest[q.id].text)
+        for q in store_items.live_items(db, kinds=QUESTION, step_id=step_id)
+        if q.id in latest
+    ]

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from ..errors import BadURL
 
-__all__ = ["LINK_KINDS", "BadURL", "normalize_url", "infer_kind", "is_url"]
+__all__ = ["LINK_KINDS", "BadURL", "infer_kind", "is_url", "normalize_url"]
 
 LINK_KINDS = ("repo", "blog", "demo", "notebook", "kaggle", "paper", "video", "other")
 
@@ -20,9 +20,7 @@ _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]+:")
 # Something a person typed without a scheme that is clearly a web host, e.g.
 # "www.example.com/x" or "example.org". Only then is "did you mean" offered;
 # guessing for arbitrary words would suggest nonsense.
-_BARE_HOST_RE = re.compile(
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}(?::\d+)?(?:[/?#].*)?"
-)
+_BARE_HOST_RE = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}(?::\d+)?(?:[/?#].*)?")
 
 
 def is_url(text: str) -> bool:
@@ -62,9 +60,7 @@ def normalize_url(text: str) -> str:
         bare = text[2:] if text.startswith("//") else text
         if "://" not in text and _BARE_HOST_RE.fullmatch(bare):
             raise BadURL(f"{text!r} is not an http(s) address; did you mean https://{bare}?")
-        raise BadURL(
-            f"{text!r} is not an http(s) address; links must start with http:// or https://"
-        )
+        raise BadURL(f"{text!r} is not an http(s) address; links must start with http:// or https://")
 
     userinfo, _, hostport = parts.netloc.rpartition("@")
     host, port = _split_host_port(text, hostport)
@@ -110,19 +106,55 @@ _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
 # First path segments on code hosts that are site pages, not owners; without
 # this "github.com/features/actions" would look like a repository.
 _CODE_HOST_PAGES = frozenset(
-    (
-        "about apps collections customer-stories enterprise events explore features "
-        "issues join login marketplace notifications orgs pricing pulls search security "
-        "settings site solutions sponsors topics trending users - help dashboard"
-    ).split()
+    [
+        "about",
+        "apps",
+        "collections",
+        "customer-stories",
+        "enterprise",
+        "events",
+        "explore",
+        "features",
+        "issues",
+        "join",
+        "login",
+        "marketplace",
+        "notifications",
+        "orgs",
+        "pricing",
+        "pulls",
+        "search",
+        "security",
+        "settings",
+        "site",
+        "solutions",
+        "sponsors",
+        "topics",
+        "trending",
+        "users",
+        "-",
+        "help",
+        "dashboard",
+    ]
 )
 
 # Hugging Face puts models at /<user>/<name>; everything else has a prefix.
 _HF_PAGES = frozenset(
-    (
-        "docs learn models settings login join pricing collections organizations tasks "
-        "posts enterprise search"
-    ).split()
+    [
+        "docs",
+        "learn",
+        "models",
+        "settings",
+        "login",
+        "join",
+        "pricing",
+        "collections",
+        "organizations",
+        "tasks",
+        "posts",
+        "enterprise",
+        "search",
+    ]
 )
 
 # Platforms where every subdomain is someone's deployed app.

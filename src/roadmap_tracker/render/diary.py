@@ -77,8 +77,11 @@ def no_questions(everything: bool) -> str:
 def log_summary(before: WeekEntry, after: WeekEntry, where: str) -> str:
     """What a `roadmap log` added to the week, and the file it went to."""
     parts = []
-    for name, a, b in (("concept", before.concepts, after.concepts), ("experiment", before.experiments, after.experiments),
-                       ("question", before.questions, after.questions)):
+    for name, a, b in (
+        ("concept", before.concepts, after.concepts),
+        ("experiment", before.experiments, after.experiments),
+        ("question", before.questions, after.questions),
+    ):
         n = len(b) - len(a)
         if n > 0:
             parts.append(f"{n} {name}{'s' if n > 1 else ''}")

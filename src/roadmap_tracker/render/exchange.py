@@ -25,9 +25,14 @@ def restored(done: Restored) -> list[str]:
     if done.replaced_yaml:
         out.append(f"The roadmap.yaml that was there differs from the backup's; kept it as {done.replaced_yaml}.")
     c = done.counts
-    parts = [(c["item"], "step and item", "steps and items"), (c["event"], "progress event", "progress events"),
-             (c["entry"], "diary week", "diary weeks"), (c["answer"], "reflection answer", "reflection answers"),
-             (c["link"], "link", "links"), (done.notes, "note file", "note files")]
+    parts = [
+        (c["item"], "step and item", "steps and items"),
+        (c["event"], "progress event", "progress events"),
+        (c["entry"], "diary week", "diary weeks"),
+        (c["answer"], "reflection answer", "reflection answers"),
+        (c["link"], "link", "links"),
+        (done.notes, "note file", "note files"),
+    ]
     out.append(f"Restored {done.root}: " + ", ".join(f"{k} {one if k == 1 else many}" for k, one, many in parts) + ".")
     return out
 
@@ -45,19 +50,25 @@ def imported(source: Path, done: Outcome) -> list[str]:
         out.append(f"Imported {source.name}: {made}. Created a workspace: {where} and its progress store.")
     else:
         verb = "Replaced the steps of" if done.mode == "replace" else "Merged into"
-        out.append(f"Imported {source.name}: {made}. {verb} {where}: {_n(done.new_steps, 'new step')}, "
-                   f"{_n(done.new_items, 'new item')}.")
+        out.append(
+            f"Imported {source.name}: {made}. {verb} {where}: {_n(done.new_steps, 'new step')}, "
+            f"{_n(done.new_items, 'new item')}."
+        )
         if done.backup:
             out.append(f"Kept the previous roadmap.yaml as {done.backup} (comments in it were not carried over).")
     if done.mode != "convert" and (done.recorded or done.already_done):
         already = ""
         if done.already_done:
             already = f"; {done.already_done} already {'was' if done.already_done == 1 else 'were'}"
-        out.append(f"Recorded {done.recorded} ticked {'box' if done.recorded == 1 else 'boxes'} as done (note: "
-                   f"imported from {source.name}){already}.")
+        out.append(
+            f"Recorded {done.recorded} ticked {'box' if done.recorded == 1 else 'boxes'} as done (note: "
+            f"imported from {source.name}){already}."
+        )
     if done.questions_ticked:
-        out.append(f"Not recorded: {_n(done.questions_ticked, 'ticked reflection question')} "
-                   "(answers are progress there: `roadmap reflect`).")
+        out.append(
+            f"Not recorded: {_n(done.questions_ticked, 'ticked reflection question')} "
+            "(answers are progress there: `roadmap reflect`)."
+        )
     for title, lines in (("not imported", done.unplaced), ("warning", done.warnings)):
         out += [f"{title}: {line}" for line in lines[:MAX_LISTED]]
         if len(lines) > MAX_LISTED:

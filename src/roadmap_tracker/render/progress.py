@@ -83,8 +83,14 @@ def status_view(s: Status, width: int = 80, momentum: Momentum | None = None) ->
         parts += [Line(), Line.of(("Deliverables", "bold"))]
         for d in s.deliverables:
             reached = d.count >= d.target
-            line = Line.of("  ", ("✓" if reached else " ", "green"), " ",
-                           (f"{d.count}/{d.target}", "green" if reached else ""), "  ", d.title)
+            line = Line.of(
+                "  ",
+                ("✓" if reached else " ", "green"),
+                " ",
+                (f"{d.count}/{d.target}", "green" if reached else ""),
+                "  ",
+                d.title,
+            )
             if d.max:
                 line.add(f" (up to {d.max})", "dim")
             parts.append(line)
@@ -135,8 +141,9 @@ def step_view(detail: StepDetail):
     from rich.text import Text
 
     step = detail.step
-    head = Text.assemble((f"Step {step.number}: ", "bold cyan"), (step.title, "bold"), "  ",
-                         (LABELS[step.state], STYLE[step.state]))
+    head = Text.assemble(
+        (f"Step {step.number}: ", "bold cyan"), (step.title, "bold"), "  ", (LABELS[step.state], STYLE[step.state])
+    )
     if step.total:
         head.append(f"  {step.done}/{step.counted}")
         if step.skipped:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .markdown import block_quote, link_list, markdown_escape as esc
+from .markdown import block_quote, link_list
+from .markdown import markdown_escape as esc
 
 if TYPE_CHECKING:
     from ..progress.deliverables import DeliverableReport
@@ -75,11 +76,15 @@ def check_result(x: Link) -> str:
 def check_lines(run: CheckRun) -> list[str]:
     """What a `links --check` found: each broken or unchecked link, then the counts."""
     out = [f"broken: link {bad.id} on {bad.ref or '-'}: {bad.target}: {check_result(bad)}" for bad in run.broken]
-    out += [f"not checked: link {cut.id} on {cut.ref or '-'}: {cut.target} (overall time limit reached)"
-            for cut in run.unchecked]
+    out += [
+        f"not checked: link {cut.id} on {cut.ref or '-'}: {cut.target} (overall time limit reached)"
+        for cut in run.unchecked
+    ]
     good = len(run.links) - len(run.broken) - len(run.unchecked)
-    out.append(f"Checked {_plural(len(run.links), 'link')}: {good} ok, {len(run.broken)} broken"
-               + (f", {len(run.unchecked)} not checked." if run.unchecked else "."))
+    out.append(
+        f"Checked {_plural(len(run.links), 'link')}: {good} ok, {len(run.broken)} broken"
+        + (f", {len(run.unchecked)} not checked." if run.unchecked else ".")
+    )
     return out
 
 
@@ -113,18 +118,33 @@ def deliverables_view(found: list[DeliverableReport]):
     parts: list = []
     for d in found:
         reached = d.missing is None
-        head = Text.assemble((f"d{d.number}", "cyan"), " ", (d.title, "bold"), "  ",
-                             (f"{d.count}/{d.target}", "green" if reached else ""))
+        head = Text.assemble(
+            (f"d{d.number}", "cyan"),
+            " ",
+            (d.title, "bold"),
+            "  ",
+            (f"{d.count}/{d.target}", "green" if reached else ""),
+        )
         if d.max:
             head.append(f" (up to {d.max})", "dim")
         if parts:
             parts.append(Text())
         parts.append(head)
         for c in d.counted:
-            parts.append(hang(2, ("✓", "green"), " ", (c.ref or "-", "cyan"), " ", c.title,
-                              (f" (done {c.done})" if c.done else "", "dim")))
-            parts += [hang(6, (x.kind, "dim"), "  ", x.title + " " if x.title else "", (x.target, "blue"))
-                      for x in c.links]
+            parts.append(
+                hang(
+                    2,
+                    ("✓", "green"),
+                    " ",
+                    (c.ref or "-", "cyan"),
+                    " ",
+                    c.title,
+                    (f" (done {c.done})" if c.done else "", "dim"),
+                )
+            )
+            parts += [
+                hang(6, (x.kind, "dim"), "  ", x.title + " " if x.title else "", (x.target, "blue")) for x in c.links
+            ]
         if d.missing:
             parts.append(hang(2, (f"missing: {d.missing}", "yellow")))
         parts += [hang(2, f"near miss: {n}") for n in d.near_misses]
@@ -145,8 +165,9 @@ def portfolio_view(work: Portfolio):
         parts += [Text(), Text.assemble((f"Step {step.number}. ", "bold cyan"), (step.title, "bold"))]
         for p in step.projects:
             parts.append(hang(2, (p.ref, "cyan"), " ", p.title, (f"  done {p.done}", "dim")))
-            parts += [hang(6, (x.kind, "dim"), "  ", x.title + " " if x.title else "", (x.target, "blue"))
-                      for x in p.links]
+            parts += [
+                hang(6, (x.kind, "dim"), "  ", x.title + " " if x.title else "", (x.target, "blue")) for x in p.links
+            ]
         if step.answers:
             parts.append(hang(2, ("Reflections", "bold")))
         for a in step.answers:
@@ -158,13 +179,18 @@ def portfolio_markdown(portfolio: Portfolio) -> str:
     """A portfolio section to paste into a README: a table of projects, then reflections."""
     lines = ["## Portfolio", ""]
     if not portfolio.projects:
-        return "\n".join(lines + ["No finished mini projects yet.", ""])
-    lines += [f"Mini projects from the roadmap “{esc(portfolio.title)}”.", "",
-              "| Project | Step | Finished | Links |", "| --- | --- | --- | --- |"]
+        return "\n".join([*lines, "No finished mini projects yet.", ""])
+    lines += [
+        f"Mini projects from the roadmap “{esc(portfolio.title)}”.",
+        "",
+        "| Project | Step | Finished | Links |",
+        "| --- | --- | --- | --- |",
+    ]
     for step in portfolio.steps:
         for p in step.projects:
-            lines.append(f"| {esc(p.title)} | {step.number}. {esc(step.title)} | {p.done} | "
-                         f"{link_list(p.links) or '–'} |")
+            lines.append(
+                f"| {esc(p.title)} | {step.number}. {esc(step.title)} | {p.done} | {link_list(p.links) or '–'} |"
+            )
     answered = [s for s in portfolio.steps if s.answers]
     if answered:
         lines += ["", "### Reflections"]

@@ -12,7 +12,8 @@ from ..exchange.readme import DiaryWeek, Node, Readme
 from ..store.answers import Answer
 from ..store.diary import StoredQuestion
 from ..store.links import Link
-from .markdown import block_quote, link_list, markdown_escape as esc, markdown_link
+from .markdown import block_quote, link_list, markdown_link
+from .markdown import markdown_escape as esc
 
 KIND_LABELS = {"resource": "Resources", "project": "Mini Projects", "question": "Reflection Questions"}
 STATE_WORDS = {"done": "done", "in_progress": "started", "skipped": "skipped"}
@@ -31,8 +32,9 @@ def to_markdown(r: Readme, *, stamp: str | None = None) -> str:
         out += ["", f"Exported {esc(stamp)}."]
     if r.whole:
         out += ["", "## Progress Tracking", ""]
-        out += [f"- [{'x' if x.state == 'done' else ' '}] Step {x.number}: {esc(x.title)}{_step_note(x)}"
-                for x in s.steps]
+        out += [
+            f"- [{'x' if x.state == 'done' else ' '}] Step {x.number}: {esc(x.title)}{_step_note(x)}" for x in s.steps
+        ]
     for x in r.steps:
         out += ["", "---", "", f"## Step {x.number}: {esc(x.title)}"]
         body = r.plan.get(x.id, {})
@@ -56,7 +58,7 @@ def to_markdown(r: Readme, *, stamp: str | None = None) -> str:
     if weeks:
         out += ["", "---", "", "## Notes and Reflections"]
         for lines in weeks:
-            out += [""] + lines
+            out += ["", *lines]
     return "\n".join(out) + "\n"
 
 
@@ -69,8 +71,9 @@ def _step_note(x) -> str:
     return ""
 
 
-def _item_lines(node: Node, links: dict[int | None, list[Link]], answers: dict[int, Answer],
-                indent: str = "") -> list[str]:
+def _item_lines(
+    node: Node, links: dict[int | None, list[Link]], answers: dict[int, Answer], indent: str = ""
+) -> list[str]:
     title = markdown_link(node.title, node.url) if node.url else esc(node.title)
     if node.kind == "question":
         lines = [f"{indent}- {title}"]
@@ -106,7 +109,7 @@ def _week(week: DiaryWeek) -> list[str]:
         if bullets:
             lines += ["", f"**{label}**", ""] + [f"- {b}" for b in bullets]
     if asked:
-        lines += ["", "**Open questions**", ""] + asked
+        lines += ["", "**Open questions**", "", *asked]
     return lines
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -16,7 +15,8 @@ from rich.text import Text
 
 from ..dates import week_start
 from ..progress.momentum import heatmap
-from .markdown import markdown_escape as esc, markdown_link
+from .markdown import markdown_escape as esc
+from .markdown import markdown_link
 from .progress import pace_text, streak_text
 
 if TYPE_CHECKING:
@@ -38,15 +38,18 @@ def heatmap_view(days: dict[date, int], end: date, week_starts: str = "monday", 
     most = max((c for row in grid for c in row if c), default=0)
     first = week_start(end, week_starts) - timedelta(weeks=weeks - 1)
     header = [" "] * (4 + 2 * weeks)
-    starts = [col for col in range(weeks) if col == 0 or
-              (first + timedelta(weeks=col)).month != (first + timedelta(weeks=col - 1)).month]
+    starts = [
+        col
+        for col in range(weeks)
+        if col == 0 or (first + timedelta(weeks=col)).month != (first + timedelta(weeks=col - 1)).month
+    ]
     for n, col in enumerate(starts):
         # A month is named where its first week starts, when the name fits before the next one:
         # three letters and a space take two columns.
         if n + 1 < len(starts) and starts[n + 1] - col < 2:
             continue
         at = 4 + 2 * col
-        header[at:at + 3] = list((first + timedelta(weeks=col)).strftime("%b"))
+        header[at : at + 3] = list((first + timedelta(weeks=col)).strftime("%b"))
     lines = [Text("".join(header).rstrip())]
     for row in range(7):
         day = first + timedelta(days=row)
@@ -90,43 +93,75 @@ def _listing(title: str, rows: list[tuple[str, Text, str]], width: int) -> list:
 
 def _changes(title: str, changes: list[Change], width: int) -> list:
     kinds = {"step": "step: ", "deliverable": "deliverable: "}
-    return _listing(f"{title} ({len(changes)})",
-                    [(c.ref, Text(kinds.get(c.kind, "") + c.title), c.day) for c in changes], width)
+    return _listing(
+        f"{title} ({len(changes)})", [(c.ref, Text(kinds.get(c.kind, "") + c.title), c.day) for c in changes], width
+    )
 
 
 def report_view(r: Report, width: int = 80, weeks: int = 26) -> Group:
     delta = r.percent_after - r.percent_before
-    parts: list = [Text(r.period.label, "bold"),
-                   Text(f"Progress: {r.percent_before:.0f}% → {r.percent_after:.0f}% ({delta:+.0f} points)"), Text()]
+    parts: list = [
+        Text(r.period.label, "bold"),
+        Text(f"Progress: {r.percent_before:.0f}% → {r.percent_after:.0f}% ({delta:+.0f} points)"),
+        Text(),
+    ]
     for state, attr in (("done", "done"), ("in_progress", "started"), ("skipped", "skipped"), ("todo", "reopened")):
         parts += _changes(LABELS[state], getattr(r, attr), width)
     if not (r.done or r.started or r.skipped or r.reopened):
         parts += [Text("No progress recorded in this period.", "dim"), Text()]
     n = len(r.entries)
-    parts += _listing(f"Diary ({n} week{'s' * (n != 1)})", [
-        (f"week {e['week']}", Text(", ".join(" ".join(str(c).split()) for c in e["concepts"]) or "no concepts listed"), "")
-        for e in r.entries], width)
+    parts += _listing(
+        f"Diary ({n} week{'s' * (n != 1)})",
+        [
+            (
+                f"week {e['week']}",
+                Text(", ".join(" ".join(str(c).split()) for c in e["concepts"]) or "no concepts listed"),
+                "",
+            )
+            for e in r.entries
+        ],
+        width,
+    )
     if r.questions_opened or r.questions_answered:
-        parts += _listing(f"Questions: {len(r.questions_opened)} opened, {len(r.questions_answered)} answered",
-                          [("?", Text(q["text"]), q["asked_on"]) for q in r.questions_opened]
-                          + [("✓", Text(q["text"]), q["answered_on"]) for q in r.questions_answered], width)
-    parts += _listing(f"Reflections ({len(r.reflections)})",
-                      [(a["ref"], Text(a["question"]), a["day"]) for a in r.reflections], width)
-    parts += _listing(f"Links added ({len(r.links)})", [
-        (x["ref"] or "-", Text.assemble((x["kind"], "dim"), "  ", (x["title"] + " ") if x["title"] else "",
-                                        (x["target"], "blue")), x["day"]) for x in r.links], width)
+        parts += _listing(
+            f"Questions: {len(r.questions_opened)} opened, {len(r.questions_answered)} answered",
+            [("?", Text(q["text"]), q["asked_on"]) for q in r.questions_opened]
+            + [("✓", Text(q["text"]), q["answered_on"]) for q in r.questions_answered],
+            width,
+        )
+    parts += _listing(
+        f"Reflections ({len(r.reflections)})", [(a["ref"], Text(a["question"]), a["day"]) for a in r.reflections], width
+    )
+    parts += _listing(
+        f"Links added ({len(r.links)})",
+        [
+            (
+                x["ref"] or "-",
+                Text.assemble(
+                    (x["kind"], "dim"), "  ", (x["title"] + " ") if x["title"] else "", (x["target"], "blue")
+                ),
+                x["day"],
+            )
+            for x in r.links
+        ],
+        width,
+    )
     m = r.momentum
     parts += [Text("Momentum", "bold"), Text(f"  {streak_text(m)}"), Text(f"  Pace: {pace_text(m)}"), Text()]
-    parts.append(heatmap_view({date.fromisoformat(d): n for d, n in r.activity.items()}, r.period.end,
-                              r.week_starts, weeks))
+    parts.append(
+        heatmap_view({date.fromisoformat(d): n for d, n in r.activity.items()}, r.period.end, r.week_starts, weeks)
+    )
     return Group(*parts)
 
 
 def report_markdown(r: Report, weeks: int = 26) -> str:
     """The report as a Markdown section, for a weekly review post or a README."""
     delta = r.percent_after - r.percent_before
-    out = [f"## {esc(r.period.label)}", "",
-           f"**Progress:** {r.percent_before:.0f}% → {r.percent_after:.0f}% ({delta:+.0f} points)"]
+    out = [
+        f"## {esc(r.period.label)}",
+        "",
+        f"**Progress:** {r.percent_before:.0f}% → {r.percent_after:.0f}% ({delta:+.0f} points)",
+    ]
     for state, attr in (("done", "done"), ("in_progress", "started"), ("skipped", "skipped"), ("todo", "reopened")):
         changes = getattr(r, attr)
         if changes:
@@ -134,8 +169,10 @@ def report_markdown(r: Report, weeks: int = 26) -> str:
             out += [f"- {esc(c.ref)} {esc(c.title)} ({c.day})" for c in changes]
     if r.entries:
         out += ["", "### Diary", ""]
-        out += [f"- Week {e['week']}: " + (", ".join(esc(str(c)) for c in e["concepts"]) or "no concepts listed")
-                for e in r.entries]
+        out += [
+            f"- Week {e['week']}: " + (", ".join(esc(str(c)) for c in e["concepts"]) or "no concepts listed")
+            for e in r.entries
+        ]
     if r.questions_opened or r.questions_answered:
         out += ["", f"### Questions ({len(r.questions_opened)} opened, {len(r.questions_answered)} answered)", ""]
         out += [f"- [ ] {esc(q['text'])} ({q['asked_on']})" for q in r.questions_opened]
@@ -145,12 +182,28 @@ def report_markdown(r: Report, weeks: int = 26) -> str:
         out += [f"- {esc(a['ref'])} {esc(a['question'])} ({a['day']})" for a in r.reflections]
     if r.links:
         out += ["", f"### Links added ({len(r.links)})", ""]
-        out += [f"- {esc(x['ref'] or 'roadmap')}: " + (esc(f"{x['title'] or x['kind']}: {x['target']}")
+        out += [
+            f"- {esc(x['ref'] or 'roadmap')}: "
+            + (
+                esc(f"{x['title'] or x['kind']}: {x['target']}")
                 if not x["target"].startswith(("http://", "https://"))
-                else markdown_link(x["title"] or x["kind"], x["target"])) for x in r.links]
+                else markdown_link(x["title"] or x["kind"], x["target"])
+            )
+            for x in r.links
+        ]
     m = r.momentum
-    calendar = heatmap_view({date.fromisoformat(d): n for d, n in r.activity.items()}, r.period.end,
-                            r.week_starts, weeks)
-    out += ["", "### Momentum", "", f"- {esc(streak_text(m))}", f"- Pace: {esc(pace_text(m))}", "", "```",
-            calendar.plain, "```"]
+    calendar = heatmap_view(
+        {date.fromisoformat(d): n for d, n in r.activity.items()}, r.period.end, r.week_starts, weeks
+    )
+    out += [
+        "",
+        "### Momentum",
+        "",
+        f"- {esc(streak_text(m))}",
+        f"- Pace: {esc(pace_text(m))}",
+        "",
+        "```",
+        calendar.plain,
+        "```",
+    ]
     return "\n".join(out) + "\n"

@@ -7,16 +7,16 @@ draw. ``Line`` keeps (text, style) spans and uses only ``rich.cells`` for charac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from rich.cells import cell_len, set_cell_size
 
 ELLIPSIS = "…"
 
 
-@dataclass
 class Line:
-    spans: list[tuple[str, str]] = field(default_factory=list)
+    __slots__ = ("spans",)
+
+    def __init__(self, spans: list[tuple[str, str]] | None = None):
+        self.spans = spans if spans is not None else []
 
     @classmethod
     def of(cls, *parts: str | tuple[str, str]) -> Line:
@@ -53,15 +53,17 @@ class Line:
                 kept.append((text, style))
                 room -= size
             # set_cell_size pads a split double-width character with a space, so this is exact.
-            self.spans = kept + [(ELLIPSIS, kept[-1][1] if kept else "")]
+            self.spans = [*kept, (ELLIPSIS, kept[-1][1] if kept else "")]
         if pad and self.cells < width:
             self.spans.append((" " * (width - self.cells), ""))
         return self
 
 
-@dataclass
 class Lines:
-    lines: list[Line] = field(default_factory=list)
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: list[Line]):
+        self.lines = lines
 
     @property
     def plain(self) -> str:

@@ -59,8 +59,11 @@ class Report:
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        data["period"] = {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
-                          "label": self.period.label}
+        data["period"] = {
+            "start": self.period.start.isoformat(),
+            "end": self.period.end.isoformat(),
+            "label": self.period.label,
+        }
         data["percent_before"] = round(self.percent_before, 1)
         data["percent_after"] = round(self.percent_after, 1)
         data["momentum"] = self.momentum.to_dict()
@@ -69,8 +72,16 @@ class Report:
 
 # --- the period report ---------------------------------------------------------------
 
-def period_for(db: sqlite3.Connection, today: date, *, week: int | None = None, since: date | None = None,
-               until: date | None = None, last: str | None = None) -> Period:
+
+def period_for(
+    db: sqlite3.Connection,
+    today: date,
+    *,
+    week: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    last: str | None = None,
+) -> Period:
     """The period a report covers: a roadmap week, a date range, or the last N days/weeks/months;
     by default the current week."""
     if sum(x is not None for x in (week, since, last)) > 1:
@@ -123,21 +134,42 @@ def build(db: sqlite3.Connection, period: Period, *, heatmap_weeks: int = 26) ->
     after = progress_as_of(db, period.end)
     opened = [_question(q) for q in store_diary.asked_between(db, start, end)]
     answered = [_question(q) for q in store_diary.answered_between(db, start, end)]
-    entries = [{"week": e.week, "start": e.start, "end": e.end, "concepts": e.concepts}
-               for e in store_diary.overlapping(db, start, end)]
+    entries = [
+        {"week": e.week, "start": e.start, "end": e.end, "concepts": e.concepts}
+        for e in store_diary.overlapping(db, start, end)
+    ]
     cal = store_items.calendar(db)
     shown_from = week_start(period.end, cal.week_starts) - timedelta(weeks=heatmap_weeks - 1)
     days = activity(db, period.end)
     pace = momentum(db, period.end, done=after[0], total=after[1], days=days)
     return Report(
-        period, percent(*before), percent(*after), groups["done"], groups["in_progress"], groups["skipped"],
-        groups["todo"], entries, opened, answered,
+        period,
+        percent(*before),
+        percent(*after),
+        groups["done"],
+        groups["in_progress"],
+        groups["skipped"],
+        groups["todo"],
+        entries,
+        opened,
+        answered,
         [{"ref": refs[i], "question": q, "day": day, "text": text} for i, q, day, text in reflections],
-        [{"id": x.id, "ref": x.ref, "kind": x.kind, "title": x.title, "target": x.target, "day": day} for x, day in links],
-        pace, {d.isoformat(): n for d, n in sorted(days.items()) if d >= shown_from}, cal.week_starts,
+        [
+            {"id": x.id, "ref": x.ref, "kind": x.kind, "title": x.title, "target": x.target, "day": day}
+            for x, day in links
+        ],
+        pace,
+        {d.isoformat(): n for d, n in sorted(days.items()) if d >= shown_from},
+        cal.week_starts,
     )
 
 
 def _question(q) -> dict:
-    return {"id": q.id, "text": q.text, "asked_on": q.asked_on, "answer": q.answer, "answered_on": q.answered_on,
-            "week": q.week}
+    return {
+        "id": q.id,
+        "text": q.text,
+        "asked_on": q.asked_on,
+        "answer": q.answer,
+        "answered_on": q.answered_on,
+        "week": q.week,
+    }

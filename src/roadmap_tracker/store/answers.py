@@ -7,15 +7,14 @@ the same day, the one recorded last. Every view asks ``latest`` for it, so they 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 _LATEST = """SELECT a.item_id, a.day, a.text FROM answer a
               WHERE a.id = (SELECT b.id FROM answer b WHERE b.item_id = a.item_id ORDER BY b.day DESC, b.id DESC LIMIT 1)"""
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     item_id: int
     day: str
     text: str

@@ -93,7 +93,8 @@ def store_error(exc: sqlite3.DatabaseError, path: Path | None) -> StoreError:
         return StoreError(f"{path} is locked by another program", hint="wait for it to finish and try again")
     if "not a database" in text or "malformed" in text:
         return StoreError(
-            f"{path} is not a readable roadmap-tracker store ({text})", hint="restore it from a backup or pass another --db"
+            f"{path} is not a readable roadmap-tracker store ({text})",
+            hint="restore it from a backup or pass another --db",
         )
     if "readonly" in text or "unable to open" in text:
         return StoreError(f"cannot write {path} ({text})", hint="check the file's permissions")

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from .items import refs
 
 
-@dataclass(frozen=True)
-class StoredEntry:
+class StoredEntry(NamedTuple):
     id: int
     week: int
     start: str
@@ -28,8 +27,7 @@ class StoredEntry:
     updated_at: str
 
 
-@dataclass(frozen=True)
-class StoredQuestion:
+class StoredQuestion(NamedTuple):
     id: int
     entry_id: int
     week: int
@@ -43,8 +41,7 @@ class StoredQuestion:
     removed_at: str | None
 
 
-@dataclass(frozen=True)
-class NoteFile:
+class NoteFile(NamedTuple):
     path: str  # relative to the notes folder
     week: int
     size: int
@@ -55,9 +52,19 @@ class NoteFile:
 
 def _entry(r: sqlite3.Row) -> StoredEntry:
     return StoredEntry(
-        r["id"], r["week"], r["start_day"], r["end_day"], r["step"], json.loads(r["concepts"]),
-        json.loads(r["experiments"]), r["text"], json.loads(r["tags"]), json.loads(r["refs"]), json.loads(r["steps"]),
-        json.loads(r["extra"]), r["updated_at"],
+        r["id"],
+        r["week"],
+        r["start_day"],
+        r["end_day"],
+        r["step"],
+        json.loads(r["concepts"]),
+        json.loads(r["experiments"]),
+        r["text"],
+        json.loads(r["tags"]),
+        json.loads(r["refs"]),
+        json.loads(r["steps"]),
+        json.loads(r["extra"]),
+        r["updated_at"],
     )
 
 
@@ -69,12 +76,35 @@ def entry(db: sqlite3.Connection, week: int) -> StoredEntry | None:
     return _entry(row) if row else None
 
 
-def save_entry(db: sqlite3.Connection, week: int, start: date, end: date, step: str | None, concepts: list,
-               experiments: list[dict], text: str, tags: list, refs: list, steps: list, extra: dict,
-               updated_at: str) -> int:
+def save_entry(
+    db: sqlite3.Connection,
+    week: int,
+    start: date,
+    end: date,
+    step: str | None,
+    concepts: list,
+    experiments: list[dict],
+    text: str,
+    tags: list,
+    refs: list,
+    steps: list,
+    extra: dict,
+    updated_at: str,
+) -> int:
     """Write a week in full, replacing what it had; returns the entry's id."""
-    values = (start.isoformat(), end.isoformat(), step, json.dumps(concepts), json.dumps(experiments), text,
-              json.dumps(tags), json.dumps(refs), json.dumps(steps), json.dumps(extra, default=str), updated_at)
+    values = (
+        start.isoformat(),
+        end.isoformat(),
+        step,
+        json.dumps(concepts),
+        json.dumps(experiments),
+        text,
+        json.dumps(tags),
+        json.dumps(refs),
+        json.dumps(steps),
+        json.dumps(extra, default=str),
+        updated_at,
+    )
     row = db.execute("SELECT id FROM entry WHERE week = ?", (week,)).fetchone()
     if row:
         db.execute(
@@ -90,9 +120,18 @@ def save_entry(db: sqlite3.Connection, week: int, start: date, end: date, step: 
     ).lastrowid
 
 
-def entries(db: sqlite3.Connection, *, since: date | None = None, until: date | None = None,
-            limit: int | None = None, tag: str | None = None, step_key: str | None = None,
-            step_title: str | None = None, search: str | None = None, week: int | None = None) -> list[StoredEntry]:
+def entries(
+    db: sqlite3.Connection,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
+    tag: str | None = None,
+    step_key: str | None = None,
+    step_title: str | None = None,
+    search: str | None = None,
+    week: int | None = None,
+) -> list[StoredEntry]:
     """Entries, newest week first, narrowed by any of the filters."""
     where, params = ["1 = 1"], []
     if week is not None:
@@ -149,14 +188,26 @@ def _questions(db: sqlite3.Connection, sql: str, params: tuple | list) -> list[S
     rows = db.execute(sql, params).fetchall()
     by = refs(db, [r["answer_item_id"] for r in rows if r["answer_item_id"] is not None])
     return [
-        StoredQuestion(r["id"], r["entry_id"], r["week"], r["text"], r["asked_on"], r["answer"], r["answered_on"],
-                       r["answer_item_id"], by.get(r["answer_item_id"]), r["answer_url"], r["removed_at"])
+        StoredQuestion(
+            r["id"],
+            r["entry_id"],
+            r["week"],
+            r["text"],
+            r["asked_on"],
+            r["answer"],
+            r["answered_on"],
+            r["answer_item_id"],
+            by.get(r["answer_item_id"]),
+            r["answer_url"],
+            r["removed_at"],
+        )
         for r in rows
     ]
 
 
-def questions(db: sqlite3.Connection, *, answered: bool = True, before_week: int | None = None,
-              only: int | None = None) -> list[StoredQuestion]:
+def questions(
+    db: sqlite3.Connection, *, answered: bool = True, before_week: int | None = None, only: int | None = None
+) -> list[StoredQuestion]:
     """Tracked questions still in their notes, oldest first: all, or only the open ones."""
     where, params = ["q.removed_at IS NULL"], []
     if only is not None:
@@ -175,21 +226,24 @@ def questions_of(db: sqlite3.Connection, entry_ids: list[int], *, removed: bool 
     taken out of the notes."""
     where = "" if removed else " AND q.removed_at IS NULL"
     return _questions(
-        db, f"{_QUESTIONS} WHERE q.entry_id IN (SELECT value FROM json_each(?)){where} ORDER BY q.id",
+        db,
+        f"{_QUESTIONS} WHERE q.entry_id IN (SELECT value FROM json_each(?)){where} ORDER BY q.id",
         (json.dumps(entry_ids),),
     )
 
 
 def asked_between(db: sqlite3.Connection, start: date, end: date) -> list[StoredQuestion]:
     return _questions(
-        db, f"{_QUESTIONS} WHERE q.removed_at IS NULL AND q.asked_on BETWEEN ? AND ? ORDER BY q.asked_on, q.id",
+        db,
+        f"{_QUESTIONS} WHERE q.removed_at IS NULL AND q.asked_on BETWEEN ? AND ? ORDER BY q.asked_on, q.id",
         (start.isoformat(), end.isoformat()),
     )
 
 
 def answered_between(db: sqlite3.Connection, start: date, end: date) -> list[StoredQuestion]:
     return _questions(
-        db, f"{_QUESTIONS} WHERE q.removed_at IS NULL AND q.answered_on BETWEEN ? AND ? ORDER BY q.answered_on, q.id",
+        db,
+        f"{_QUESTIONS} WHERE q.removed_at IS NULL AND q.answered_on BETWEEN ? AND ? ORDER BY q.answered_on, q.id",
         (start.isoformat(), end.isoformat()),
     )
 
@@ -203,8 +257,9 @@ def set_removed(db: sqlite3.Connection, question_id: int, removed_at: str | None
     db.execute("UPDATE question SET removed_at = ? WHERE id = ?", (removed_at, question_id))
 
 
-def set_answer(db: sqlite3.Connection, question_id: int, text: str, day: date, item_id: int | None,
-               url: str | None) -> None:
+def set_answer(
+    db: sqlite3.Connection, question_id: int, text: str, day: date, item_id: int | None, url: str | None
+) -> None:
     db.execute(
         "UPDATE question SET answer = ?, answered_on = ?, answer_item_id = ?, answer_url = ? WHERE id = ?",
         (text, day.isoformat(), item_id, url, question_id),

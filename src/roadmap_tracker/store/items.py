@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ..clock import today
 from ..dates import Calendar
@@ -21,8 +21,7 @@ _COLUMNS = "id, key, kind, title, url, body, extra, parent_id, step_id, position
 _LIVE = "archived_at IS NULL"
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     """The plan's own settings, as last synced from roadmap.yaml."""
 
     title: str
@@ -32,8 +31,7 @@ class Header:
     notes_dir: str
 
 
-@dataclass(frozen=True)
-class TrackedItem:
+class TrackedItem(NamedTuple):
     """A step, resource, mini project, reflection question or deliverable, with its short reference."""
 
     id: int
@@ -137,8 +135,21 @@ def _tracked(db: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[TrackedIte
     shown = _refs_of(db, dict(by_id), list(by_id))
     return [
         TrackedItem(
-            r["id"], r["key"], r["kind"], r["title"], r["url"], r["body"], r["extra"], r["parent_id"], r["step_id"],
-            r["position"], r["seq"], r["archived_at"], r["state"], r["state_day"], shown[r["id"]],
+            r["id"],
+            r["key"],
+            r["kind"],
+            r["title"],
+            r["url"],
+            r["body"],
+            r["extra"],
+            r["parent_id"],
+            r["step_id"],
+            r["position"],
+            r["seq"],
+            r["archived_at"],
+            r["state"],
+            r["state_day"],
+            shown[r["id"]],
         )
         for r in rows
     ]
@@ -183,7 +194,10 @@ def child_at(db: sqlite3.Connection, parent_id: int, kind: str, position: int) -
 def titles(db: sqlite3.Connection, *, archived: bool = False) -> list[tuple[int, str]]:
     """(id, title) of every item, in roadmap order, to match what a person typed."""
     where = "" if archived else f"AND {_LIVE}"
-    return [tuple(r) for r in db.execute(f"SELECT id, title FROM item WHERE roadmap_id = ? {where} ORDER BY seq", (ROADMAP_ID,))]
+    return [
+        tuple(r)
+        for r in db.execute(f"SELECT id, title FROM item WHERE roadmap_id = ? {where} ORDER BY seq", (ROADMAP_ID,))
+    ]
 
 
 def live_items(

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass
 from datetime import date
+from typing import NamedTuple
 
 from .items import ROADMAP_ID, refs
 
 _UPDATABLE = ("kind", "title", "note")
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     id: int
     item_id: int | None  # None: attached to the roadmap as a whole
     ref: str | None
@@ -41,7 +40,7 @@ class Link:
         return self.error is None and self.status is not None and 200 <= self.status < 400
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "ok": self.ok}
+        return {**self._asdict(), "ok": self.ok}
 
 
 def _links(db: sqlite3.Connection, where: str, params: tuple) -> list[Link]:
@@ -51,9 +50,24 @@ def _links(db: sqlite3.Connection, where: str, params: tuple) -> list[Link]:
     ).fetchall()
     shown = refs(db, [r["item_id"] for r in rows if r["item_id"] is not None])
     return [
-        Link(r["id"], r["item_id"], shown.get(r["item_id"]), r["i_title"], r["target"], bool(r["is_path"]), r["kind"],
-             r["title"], r["note"], r["added_at"], r["checked_at"], r["check_status"], r["check_final_url"],
-             r["check_redirects"], r["check_elapsed"], r["check_error"])
+        Link(
+            r["id"],
+            r["item_id"],
+            shown.get(r["item_id"]),
+            r["i_title"],
+            r["target"],
+            bool(r["is_path"]),
+            r["kind"],
+            r["title"],
+            r["note"],
+            r["added_at"],
+            r["checked_at"],
+            r["check_status"],
+            r["check_final_url"],
+            r["check_redirects"],
+            r["check_elapsed"],
+            r["check_error"],
+        )
         for r in rows
     ]
 
@@ -69,8 +83,16 @@ def find(db: sqlite3.Connection, item_id: int | None, target: str) -> Link | Non
     return found[0] if found else None
 
 
-def add(db: sqlite3.Connection, item_id: int | None, target: str, is_path: bool, kind: str, title: str | None,
-        note: str | None, added_at: str) -> int:
+def add(
+    db: sqlite3.Connection,
+    item_id: int | None,
+    target: str,
+    is_path: bool,
+    kind: str,
+    title: str | None,
+    note: str | None,
+    added_at: str,
+) -> int:
     cur = db.execute(
         "INSERT INTO link (item_id, target, is_path, kind, title, note, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (item_id, target, is_path, kind, title, note, added_at),
@@ -90,8 +112,9 @@ def delete(db: sqlite3.Connection, link_id: int) -> None:
     db.execute("DELETE FROM link WHERE id = ?", (link_id,))
 
 
-def listing(db: sqlite3.Connection, *, under: int | None = None, roadmap: bool = False,
-            kind: str | None = None) -> list[Link]:
+def listing(
+    db: sqlite3.Connection, *, under: int | None = None, roadmap: bool = False, kind: str | None = None
+) -> list[Link]:
     """Every link; or those of item ``under`` and the items beneath it; or (``roadmap``) the roadmap's own."""
     clauses, params = [], []
     if roadmap:
@@ -115,8 +138,16 @@ def by_item(db: sqlite3.Connection, item_ids: list[int]) -> dict[int, list[Link]
     return out
 
 
-def record_check(db: sqlite3.Connection, link_id: int, checked_at: str, status: int | None, final_url: str | None,
-                 redirects: int | None, elapsed: float, error: str | None) -> None:
+def record_check(
+    db: sqlite3.Connection,
+    link_id: int,
+    checked_at: str,
+    status: int | None,
+    final_url: str | None,
+    redirects: int | None,
+    elapsed: float,
+    error: str | None,
+) -> None:
     db.execute(
         """UPDATE link SET checked_at = ?, check_status = ?, check_final_url = ?, check_redirects = ?,
                check_elapsed = ?, check_error = ? WHERE id = ?""",
@@ -177,5 +208,7 @@ def projects_with_kind(db: sqlite3.Connection, kind: str) -> list[tuple[int, boo
 
 
 def by_ids(db: sqlite3.Connection, link_ids: list[int]) -> list[Link]:
-    found = {one.id: one for one in _links(db, "WHERE l.id IN (SELECT value FROM json_each(?))", (json.dumps(link_ids),))}
+    found = {
+        one.id: one for one in _links(db, "WHERE l.id IN (SELECT value FROM json_each(?))", (json.dumps(link_ids),))
+    }
     return [found[i] for i in link_ids if i in found]

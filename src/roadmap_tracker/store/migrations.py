@@ -10,7 +10,7 @@ Never edit a shipped migration: append a new one.
 from __future__ import annotations
 
 import sqlite3
-from typing import Callable
+from collections.abc import Callable
 
 from ..clock import utc_stamp
 

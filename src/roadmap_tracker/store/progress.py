@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ..clock import utc_stamp
 from ..plan.outline import COUNTED_KINDS
@@ -18,8 +18,7 @@ from .items import ROADMAP_ID, refs
 _COUNTED = json.dumps(list(COUNTED_KINDS))
 
 
-@dataclass(frozen=True)
-class StepCounts:
+class StepCounts(NamedTuple):
     """A step and its resources and mini projects, counted by state."""
 
     id: int
@@ -34,8 +33,7 @@ class StepCounts:
     questions: int
 
 
-@dataclass(frozen=True)
-class HistoryRow:
+class HistoryRow(NamedTuple):
     day: str
     state: str
     ref: str
@@ -51,7 +49,9 @@ def latest_event(db: sqlite3.Connection, item_id: int) -> tuple[str, bool]:
     return (row["state"], bool(row["auto"])) if row else ("todo", False)
 
 
-def add_event(db: sqlite3.Connection, item_id: int, state: str, day: date, note: str | None, auto: bool = False) -> None:
+def add_event(
+    db: sqlite3.Connection, item_id: int, state: str, day: date, note: str | None, auto: bool = False
+) -> None:
     db.execute(
         "INSERT INTO event (item_id, state, day, recorded_at, note, auto) VALUES (?, ?, ?, ?, ?, ?)",
         (item_id, state, day.isoformat(), utc_stamp(), note, auto),
@@ -92,8 +92,18 @@ def step_counts(db: sqlite3.Connection) -> list[StepCounts]:
 
         questions = sum(n for (kind, _), n in mine.items() if kind == "question")
         out.append(
-            StepCounts(r["id"], r["position"], r["key"], r["title"], r["state"], counted(), counted("done"),
-                       counted("skipped"), counted("in_progress"), questions)
+            StepCounts(
+                r["id"],
+                r["position"],
+                r["key"],
+                r["title"],
+                r["state"],
+                counted(),
+                counted("done"),
+                counted("skipped"),
+                counted("in_progress"),
+                questions,
+            )
         )
     return out
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the importer parses; this module only walks the tree it hands over
     from markdown_it.tree import SyntaxTreeNode
 
-__all__ = ["BOX", "Block", "ListItem", "Link", "Text", "has_boxes", "read_blocks"]
+__all__ = ["BOX", "Block", "Link", "ListItem", "Text", "has_boxes", "read_blocks"]
 
 BOX = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
 
@@ -132,7 +132,9 @@ def read_blocks(nodes: list[SyntaxTreeNode], out: list[Block]) -> list[Block]:
                     items.append(_item(li))
             out.extend([Block("list", items[0].line, items=items)] if items else [])
         elif node.type == "table":
-            rows = [[_inline(cell, _line(tr)) for cell in tr.children] for part in node.children for tr in part.children]
+            rows = [
+                [_inline(cell, _line(tr)) for cell in tr.children] for part in node.children for tr in part.children
+            ]
             out.append(Block("table", _line(node), rows=rows))
         elif node.type == "blockquote":
             read_blocks(node.children, out)
@@ -148,7 +150,7 @@ def _item(li: SyntaxTreeNode) -> ListItem:
         lead = inline.children[0] if inline.children else None
         if lead is not None and lead.type == "text" and (m := BOX.match(lead.content)):
             box = m.group(1)
-            lead.token.content = lead.content[m.end():]
+            lead.token.content = lead.content[m.end() :]
         text = _inline(inline, _line(li))
     kids = [_item(c) for b in li.children if b.type in ("bullet_list", "ordered_list") for c in b.children]
     return ListItem(text, box, kids, _line(li))

@@ -14,19 +14,28 @@ from .wording import clean, url_lines
 __all__ = ["SKIP", "choose_steps", "epilogue", "owners", "parents", "subheads", "weight"]
 
 _NUMBERED = re.compile(r"^(?:(?:step|week|day|month|phase|part|module|unit|lesson|chapter|stage)\s*)?\d+\b", re.I)
-SKIP = re.compile(r"^(?:table of contents|contents|toc|progress(?: tracking| tracker)?|licen[cs]e|contributing"
-                  r"|contributors?|notes and reflections|final deliverables|acknowledge?ments?|credits|changelog|目录)$", re.I)
-_LABEL_HEADING = re.compile(r"^(?:(?:mini|side|small|practice|reflection|review|additional|further|extra|key|useful"
-                            r"|recommended|suggested)[- ])?(?:resources?|references?|projects?|exercises?|questions?"
-                            r"|readings?|tasks?|assignments?|practice|links|materials?)$", re.I)
+SKIP = re.compile(
+    r"^(?:table of contents|contents|toc|progress(?: tracking| tracker)?|licen[cs]e|contributing"
+    r"|contributors?|notes and reflections|final deliverables|acknowledge?ments?|credits|changelog|目录)$",
+    re.I,
+)
+_LABEL_HEADING = re.compile(
+    r"^(?:(?:mini|side|small|practice|reflection|review|additional|further|extra|key|useful"
+    r"|recommended|suggested)[- ])?(?:resources?|references?|projects?|exercises?|questions?"
+    r"|readings?|tasks?|assignments?|practice|links|materials?)$",
+    re.I,
+)
 
 
 def weight(block: Block) -> int:
     """Importable things in a block: list items, table rows, bare URLs, web links in a heading."""
+
     def count(items: list[ListItem]) -> int:
         boxes = any(i.box for i in items)  # beside checkboxes, plain bullets are notes
-        return sum(bool(i.text and not i.text.toc_entry and (i.box or i.text.own_links or not boxes))
-                   + count(i.children) for i in items)
+        return sum(
+            bool(i.text and not i.text.toc_entry and (i.box or i.text.own_links or not boxes)) + count(i.children)
+            for i in items
+        )
 
     if block.kind == "heading":
         return sum(k.web for k in block.text.links)
@@ -38,7 +47,7 @@ def weight(block: Block) -> int:
 def subheads(blocks: list[Block], heads: list[int], n: int) -> list[int]:
     """The headings nested under heads[n]."""
     out = []
-    for k in heads[n + 1:]:
+    for k in heads[n + 1 :]:
         if blocks[k].level <= blocks[heads[n]].level:
             break
         out.append(k)
@@ -74,7 +83,7 @@ def owners(blocks: list[Block], steps: set[int]) -> list[int | None]:
 
 def choose_steps(blocks: list[Block], heads: list[int]) -> tuple[set[int], dict[int, str], int]:
     """Steps are the headings of the level that directly holds the most content; returns why others are not."""
-    ends = heads[1:] + [len(blocks)]
+    ends = [*heads[1:], len(blocks)]
     direct = {h: sum(weight(b) for b in blocks[h:end]) for h, end in zip(heads, ends)}
     reasons: dict[int, str] = {}
     for n, h in enumerate(heads):
@@ -93,8 +102,13 @@ def choose_steps(blocks: list[Block], heads: list[int]) -> tuple[set[int], dict[
     if not any(by_level.values()):
         return set(), reasons, 0
     level = max(by_level, key=lambda lv: (by_level[lv], lv))
-    steps = {h for n, h in enumerate(heads) if blocks[h].level == level and h not in reasons
-             and direct[h] + sum(direct[k] for k in subheads(blocks, heads, n))}
+    steps = {
+        h
+        for n, h in enumerate(heads)
+        if blocks[h].level == level
+        and h not in reasons
+        and direct[h] + sum(direct[k] for k in subheads(blocks, heads, n))
+    }
     numbered = {h for h in steps if _NUMBERED.match(clean(blocks[h].text.plain))}
     if len(numbered) >= 3 and len(numbered) > len(steps) - len(numbered):
         reasons.update((h, "is not numbered like the other steps") for h in steps - numbered)
@@ -103,9 +117,13 @@ def choose_steps(blocks: list[Block], heads: list[int]) -> tuple[set[int], dict[
     # and so is any section with checkboxes: they are the user's progress and must not be dropped.
     owner = owners(blocks, steps)
     for h, end in zip(heads, ends):
-        if owner[h] is None and h not in reasons and (
-            (blocks[h].level == level - 1 and direct[h] > weight(blocks[h]))
-            or any(b.kind == "list" and has_boxes(b.items) for b in blocks[h:end])
+        if (
+            owner[h] is None
+            and h not in reasons
+            and (
+                (blocks[h].level == level - 1 and direct[h] > weight(blocks[h]))
+                or any(b.kind == "list" and has_boxes(b.items) for b in blocks[h:end])
+            )
         ):
             steps.add(h)
     return steps, reasons, level

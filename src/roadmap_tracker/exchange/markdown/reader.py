@@ -44,6 +44,7 @@ class ImportReport:
 
 # ------------------------------------------------------------------ the progress checklist
 
+
 def _title_key(title: str) -> str:
     """Loose title identity for progress lists: case, punctuation and a trailing "(…)" do not matter."""
     return re.sub(r"[\W_]+", " ", re.sub(r"\s*\([^()]*\)\s*$", "", title).casefold()).strip()
@@ -64,6 +65,7 @@ def _progress(block: Block, keys: dict[str, StepBuilder]) -> dict[StepBuilder, b
 
 
 # ------------------------------------------------------------------ entry point
+
 
 def _decode(text: str | bytes, source: str) -> str:
     # A str with lone surrogates (from errors="surrogateescape") fails the strict decode like stray bytes do.
@@ -170,6 +172,7 @@ def _disambiguate(blocks: list[Block], steps: list[int], parents: dict[int, int 
 
 def _unplaced(blocks, heads, owner, steps, reasons, lost, level) -> list[str]:
     """One line per section that did not become a step: why, and what was left behind."""
+
     def count(n: int, what: str) -> str:
         return f"{n} {what}{'s' if n != 1 else ''} not imported"
 

@@ -22,7 +22,9 @@ if TYPE_CHECKING:  # the reader imports this module; the report is only annotate
 __all__ = ["StepBuilder"]
 _NO_TITLE_COLUMN = re.compile(r"^(?:weeks?|days?|months?|#|no\.?|duration|effort|time|hours?|dates?|when)\b", re.I)
 _NO_URL_COLUMN = re.compile(r"^(?:prereq|discussion|chat|community|notes?)", re.I)
-_NUMBERISH = re.compile(r"^[\d\s.,:/+–—-]*(?:weeks?|days?|hours?|months?)?[\d\s.,:/+–—-]*$|^(?:parallel|ongoing)$", re.I)
+_NUMBERISH = re.compile(
+    r"^[\d\s.,:/+–—-]*(?:weeks?|days?|hours?|months?)?[\d\s.,:/+–—-]*$|^(?:parallel|ongoing)$", re.I
+)
 
 
 class StepBuilder:
@@ -38,7 +40,7 @@ class StepBuilder:
         self.label: str | None = None  # kind named by the current label or sub-heading
         self.caption: str | None = None  # a sub-heading that may name the bare URL below it
         for n, k in enumerate(k for k in heading.text.links if k.web):
-            title = clean(heading.text.plain[k.start:k.end]) or (self.title if n == 0 else host(k.href))
+            title = clean(heading.text.plain[k.start : k.end]) or (self.title if n == 0 else host(k.href))
             self._add("resources", title, k.href, None, [], heading.line)
 
     @property
@@ -64,12 +66,12 @@ class StepBuilder:
     def _paragraph(self, text: Text) -> None:
         plain = clean(text.plain)
         if m := OBJECTIVE.match(plain):
-            self.objective = self.objective or shorten(plain[m.end():], 500)
+            self.objective = self.objective or shorten(plain[m.end() :], 500)
             return
         label = label_of(text)
         if label is not None:
             self.label, self.caption = label_kind(label), None
-        lines = url_lines(text)[label is not None:]
+        lines = url_lines(text)[label is not None :]
         if not any(url for _, url in lines):
             if label is None and plain and not self.count and self.intro is None:
                 self.intro = shorten(plain, 500)
@@ -95,14 +97,14 @@ class StepBuilder:
         if text is None:
             for child in item.children:
                 self._list_item(child, any(c.box for c in item.children))
-            return
+            return None
         if text.removed or (item.box and BOX.search(text.plain)):
             # ZuzooVn: "…just put an x in the brackets: [x]" explains the syntax, it is no progress
             what = "struck-out item" if text.removed else "checkbox that explains checkbox syntax"
             self.warn(item.line, f"{what} {clean(text.plain)[:60]!r} not imported")
-            return
+            return None
         if text.toc_entry or (not item.box and not text.own_links and beside_boxes and not has_boxes(item.children)):
-            return  # an in-page link, or a plain note between checkboxes
+            return None  # an in-page link, or a plain note between checkboxes
         title, link = title_and_link(text)
         if not title:
             return self.warn(item.line, "list item without text not imported")
@@ -114,6 +116,7 @@ class StepBuilder:
         linked = link is not None or (bool(text.own_links) and not any(k.web for k in text.own_links))
         kind = self._kind(title, linked, bool(children))
         self._add(kind, title, link.href if link else None, item.box, children, item.line)
+        return None
 
     def _children(self, item: ListItem) -> list[tuple[str, str | None, str | None]]:
         """Nested items flattened to one level: checkboxes and links always, plain text only under plain text."""
@@ -136,15 +139,23 @@ class StepBuilder:
     def _table(self, header: list[Text], rows: list[list[Text]]) -> None:
         names = [clean(h.plain) for h in header] + [""] * max(map(len, rows), default=0)
         for row in rows:
-            col = next((j for j, c in enumerate(row) if not _NO_TITLE_COLUMN.match(names[j])
-                        and clean(c.plain) and not _NUMBERISH.match(clean(c.plain))), None)
+            col = next(
+                (
+                    j
+                    for j, c in enumerate(row)
+                    if not _NO_TITLE_COLUMN.match(names[j]) and clean(c.plain) and not _NUMBERISH.match(clean(c.plain))
+                ),
+                None,
+            )
             if col is None:
                 self.warn(row[0].line if row else 0, "table row without a title cell not imported")
                 continue
             title, link = title_and_link(row[col])
             linked = bool(row[col].own_links)
             if not linked:  # the cs-vault way: topic in one column, the course link in another
-                others = (k for j, c in enumerate(row) if j != col and not _NO_URL_COLUMN.match(names[j]) for k in c.links)
+                others = (
+                    k for j, c in enumerate(row) if j != col and not _NO_URL_COLUMN.match(names[j]) for k in c.links
+                )
                 link = next((k for k in others if k.web), None)
             self._relative_links(row[col])
             kind = self._kind(title, linked or link is not None)

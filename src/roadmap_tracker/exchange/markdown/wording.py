@@ -63,16 +63,16 @@ def title_and_link(text: Text) -> tuple[str, Link | None]:
     link = next((k for k in text.links if k.web), None)
     term = next(((a, b) for a, b in text.emph if a <= 2), None)
     if term and (link is None or link.start >= term[1]):
-        rest = text.plain[term[1]:].lstrip()
-        if (rest.startswith(":") or text.plain[term[0]:term[1]].rstrip().endswith(":")) and len(rest) > 80:
-            return clean(text.plain[term[0]:term[1]]), None  # "**Term**: a long explanation, [a link](…)"
+        rest = text.plain[term[1] :].lstrip()
+        if (rest.startswith(":") or text.plain[term[0] : term[1]].rstrip().endswith(":")) and len(rest) > 80:
+            return clean(text.plain[term[0] : term[1]]), None  # "**Term**: a long explanation, [a link](…)"
     if link is None:
         title = clean(text.plain)
         if len(title) > 120 and ": " in title[:60]:
             title = title.split(": ", 1)[0]  # "**Term**: a long explanation" -> "Term"
         return shorten(title, 200), None
     title = clean(text.plain[: link.end]) or clean(link.alt) or host(link.href)
-    if title.count("(") > title.count(")") and text.plain[link.end:].lstrip().startswith(")"):
+    if title.count("(") > title.count(")") and text.plain[link.end :].lstrip().startswith(")"):
         title += ")"  # "Join a meetup (e.g. via [meetup.com](…))"
     return shorten(title, 200), link
 
@@ -81,4 +81,3 @@ def url_lines(text: Text) -> list[tuple[str, str | None]]:
     """Each line of a paragraph as (clean text, url); url is set when the line is a bare URL."""
     lines = [(raw, _URL_LINE.match(raw.strip())) for raw in text.plain.split("\n")]
     return [(m.group(1), m.group(1)) if m else (clean(raw), None) for raw, m in lines]
-
