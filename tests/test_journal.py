@@ -67,24 +67,13 @@ Long week. #calculus
 """
 
 
+# What the README's tour logs: every kind of line a week can hold.
+OPTIONS = ("-c", "backpropagation", "-c", "the chain rule", "-e", "lr 0.1", "-r", "diverged", "--metric", "loss=nan",
+           "-q", "why does a large learning rate diverge?", "-m", "Long week. #calculus")  # fmt: skip
+
+
 def test_log_with_options_stores_and_mirrors_the_week(diary):
-    result = diary(
-        "log",
-        "-c",
-        "backpropagation",
-        "-c",
-        "the chain rule",
-        "-e",
-        "lr 0.1",
-        "-r",
-        "diverged",
-        "--metric",
-        "loss=nan",
-        "-q",
-        "why does a large learning rate diverge?",
-        "-m",
-        "Long week. #calculus",
-    )
+    result = diary("log", *OPTIONS)
     assert result.stderr == (
         f"Week 3 ({diary.started + timedelta(weeks=2)} to {diary.started + timedelta(weeks=2, days=6)}): "
         "added 2 concepts, 1 experiment, 1 question, notes → notes/week3.md\n"
@@ -102,25 +91,7 @@ def test_log_with_options_stores_and_mirrors_the_week(diary):
 
 
 def test_three_ways_in_store_the_same_entry(diary, tmp_path, monkeypatch):
-    diary(
-        "log",
-        "--week",
-        "1",
-        "-c",
-        "backpropagation",
-        "-c",
-        "the chain rule",
-        "-e",
-        "lr 0.1",
-        "-r",
-        "diverged",
-        "--metric",
-        "loss=nan",
-        "-q",
-        "why does a large learning rate diverge?",
-        "-m",
-        "Long week. #calculus",
-    )
+    diary("log", "--week", "1", *OPTIONS)
     diary("log", "-", "--week", "2", input=ENTRY_MD)
     write_for_editor(diary, tmp_path, monkeypatch, ENTRY_MD)
     diary("log", "--week", "3")

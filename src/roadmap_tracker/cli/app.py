@@ -70,30 +70,26 @@ def _remember(ctx: Context, param: Parameter, value):
     return value
 
 
+# name, metavar, help; --debug is a flag
+GLOBAL_OPTIONS = (
+    ("--workspace", "DIR", "Workspace directory (the one holding roadmap.yaml)."),
+    ("--db", "FILE", "Progress database to use instead of .roadmap/roadmap.db."),
+    ("--debug", None, "Show tracebacks for errors."),
+)
+
+
 def _global_options() -> list[TyperOption]:
     return [
         TyperOption(
-            param_decls=["--workspace"],
-            metavar="DIR",
-            help="Workspace directory (the one holding roadmap.yaml).",
+            param_decls=[name],
+            metavar=metavar,
+            is_flag=metavar is None,
+            default=False if metavar is None else None,
+            help=text,
             expose_value=False,
             callback=_remember,
-        ),
-        TyperOption(
-            param_decls=["--db"],
-            metavar="FILE",
-            help="Progress database to use instead of .roadmap/roadmap.db.",
-            expose_value=False,
-            callback=_remember,
-        ),
-        TyperOption(
-            param_decls=["--debug"],
-            is_flag=True,
-            default=False,
-            help="Show tracebacks for errors.",
-            expose_value=False,
-            callback=_remember,
-        ),
+        )
+        for name, metavar, text in GLOBAL_OPTIONS
     ]
 
 

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from ..render import output
 from ..workspace import Workspace, db_override, locate, target_root
+
+
+class TextFormat(StrEnum):
+    """How a view is written: for the terminal, as Markdown, or as JSON."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
 
 
 def options(ctx: typer.Context) -> dict:

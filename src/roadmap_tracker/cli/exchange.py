@@ -7,18 +7,12 @@ from typing import Annotated, Optional
 import typer
 
 from ..render import output
-from .context import day, open_store, optional_day
+from .context import TextFormat, day, open_store, optional_day
 
 app = typer.Typer()
 
 
 class ExportFormat(StrEnum):
-    markdown = "markdown"
-    json = "json"
-
-
-class ReportFormat(StrEnum):
-    text = "text"
     markdown = "markdown"
     json = "json"
 
@@ -34,7 +28,7 @@ def report(
         Optional[str], typer.Option("--until", help="Up to this day (with --since; default today).")
     ] = None,
     last: Annotated[Optional[str], typer.Option("--last", help="The last 10d, 4w (whole weeks) or 3m.")] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = ReportFormat.text,
+    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = TextFormat.text,
     json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ):
     """What happened in a period (this week by default): items done, started and skipped, diary
@@ -48,12 +42,12 @@ def report(
         db, today(), week=week, since=optional_day(since, "--since"), until=optional_day(until, "--until"), last=last
     )
     data = build(db, period)
-    if json or fmt is ReportFormat.json:
+    if json or fmt is TextFormat.json:
         output.json(data.to_dict())
         return
     from ..render.report import report_markdown, report_view
 
-    if fmt is ReportFormat.markdown:
+    if fmt is TextFormat.markdown:
         output.data(report_markdown(data))
         return
     # Laid out to the width already, like `status`: Rich's wrapping would cost seconds on a long period.

@@ -1,13 +1,12 @@
 """Commands for proof of work: link, unlink, links, deliverables, portfolio."""
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from ..render import output
-from .context import open_store
+from .context import TextFormat, open_store
 
 app = typer.Typer()
 
@@ -129,18 +128,12 @@ def deliverables(ctx: typer.Context, json: JsonOpt = False):
         output.show(deliverables_view(found))
 
 
-class Format(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-
-
 @app.command()
 def portfolio(
     ctx: typer.Context,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="text for the terminal, markdown for a README, or json.")
-    ] = Format.text,
+        TextFormat, typer.Option("--format", "-f", help="text for the terminal, markdown for a README, or json.")
+    ] = TextFormat.text,
     output_path: Annotated[
         Optional[Path],
         typer.Option("--output", "-o", help="Write to this file instead of the screen (markdown or json)."),
@@ -151,11 +144,11 @@ def portfolio(
     from ..proof.portfolio import collect
     from ..render.proof import NO_PROJECTS, portfolio_markdown, portfolio_view, portfolio_written
 
-    if output_path is not None and fmt is Format.text:
+    if output_path is not None and fmt is TextFormat.text:
         raise UsageError("-o writes markdown or json", hint="add --format markdown")
     _, db = open_store(ctx)
     work = collect(db)
-    if fmt is Format.text:
+    if fmt is TextFormat.text:
         if not work.projects:
             output.message(NO_PROJECTS)
         else:
@@ -165,7 +158,7 @@ def portfolio(
 
     text = (
         portfolio_markdown(work)
-        if fmt is Format.markdown
+        if fmt is TextFormat.markdown
         else json.dumps(work.to_dict(), indent=2, ensure_ascii=False) + "\n"
     )
     if output_path is None:
