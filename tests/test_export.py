@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 from roadmap_tracker.cli import app
+from roadmap_tracker.store.migrations import MIGRATIONS
 
 from conftest import Runner
 
@@ -230,7 +231,7 @@ def test_output_file_is_written_whole(tiny, tmp_path):
 def test_json_backup_has_every_table_with_its_columns(tiny):
     data = json.loads(tiny("export", "--format", "json").stdout)
     assert list(data) == ["format", "version", "schema", "roadmap_yaml", "tables", "notes"]
-    assert (data["format"], data["version"], data["schema"]) == ("roadmap-tracker-backup", 1, 4)
+    assert (data["format"], data["version"], data["schema"]) == ("roadmap-tracker-backup", 1, len(MIGRATIONS))
     assert data["roadmap_yaml"] == (tiny.root / "roadmap.yaml").read_text()
     columns = {name: list(rows[0]) for name, rows in data["tables"].items()}
     assert columns == {

@@ -5,6 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from roadmap_tracker.cli import app
+
+from conftest import workspace_from
 
 
 def status(ws) -> dict:
@@ -249,3 +255,68 @@ def test_status_json_matches_the_store(roadmap):
         ("deployed-llm-app", 0),
         ("cheatsheet", 0),
     ]
+
+
+# --- the step tally the triggers keep ----------------------------------------------------
+
+TALLY_PLAN = """\
+version: 1
+title: Tally
+steps:
+  - id: one
+    title: One
+    resources: [A, B]
+    projects:
+      - title: C
+        items: [C1, C2]
+    questions: [Why?]
+  - id: two
+    title: Two
+    projects: [D]
+"""
+EDITS = {
+    "remove B": lambda text: text.replace("[A, B]", "[A]"),
+    "move D to one": lambda text: text.replace("[A, B]", "[A, B, D]").replace("    projects: [D]\n", ""),
+    "drop step two": lambda text: text[: text.index("  - id: two")],
+    "add E to two": lambda text: text.replace("projects: [D]", "projects: [D, E]"),
+    "as it was": lambda text: text,
+}
+
+
+def _recount(ws) -> dict:
+    """Each live step's items counted by state, from the items themselves."""
+    rows = ws.query(
+        """SELECT step_id, SUM(kind IN ('resource', 'project')), SUM(kind IN ('resource', 'project') AND state = 'done'),
+                  SUM(kind IN ('resource', 'project') AND state = 'skipped'),
+                  SUM(kind IN ('resource', 'project') AND state = 'in_progress'), SUM(kind = 'question')
+           FROM item WHERE archived_at IS NULL AND kind != 'step' AND step_id IS NOT NULL GROUP BY step_id"""
+    )
+    return {r[0]: r[1:] for r in rows}
+
+
+def _tally(ws) -> dict:
+    rows = ws.query("SELECT step_id, total, done, skipped, started, questions FROM step_tally")
+    return {r[0]: r[1:] for r in rows if any(r[1:])}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(
+                st.sampled_from(["check", "uncheck", "start", "skip"]), st.sampled_from(["1.r1", "1.p1", "1.p1.2", "2"])
+            ),
+            st.tuples(st.just("edit"), st.sampled_from(sorted(EDITS))),
+        ),
+        max_size=10,
+    )
+)
+def test_the_step_tally_always_equals_a_recount(tmp_path_factory, steps):
+    ws = workspace_from(tmp_path_factory.mktemp("tally"), TALLY_PLAN)
+    for verb, what in steps:
+        if verb == "edit":
+            (ws.root / "roadmap.yaml").write_text(EDITS[what](TALLY_PLAN))
+            ws("sync")
+        else:
+            ws.cli.invoke(app, ["--workspace", str(ws.root), verb, what])  # a reference an edit removed is refused
+        assert _tally(ws) == _recount(ws)

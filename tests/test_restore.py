@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from roadmap_tracker.cli import app
+from roadmap_tracker.store.migrations import MIGRATIONS
 
 from conftest import Runner
 from test_export import PLAN, tiny_workspace
@@ -146,7 +147,7 @@ def _edit(data: dict, how: str) -> dict:
         ),
         (
             "newer-schema",
-            "{b} comes from a newer roadmap-tracker (store schema 99; this one knows 4) "
+            f"{{b}} comes from a newer roadmap-tracker (store schema 99; this one knows {len(MIGRATIONS)}) "
             "(upgrade roadmap-tracker to restore it)",
         ),
         ("missing", "{b}: table item, row 3: field 'title' is missing"),

@@ -46,9 +46,14 @@ def test_migrations_from_blank_build_exactly_the_models(tmp_path):
     assert [r[0] for r in migrated.execute("SELECT name FROM _migrations ORDER BY rowid")] == [
         fn.__name__ for fn in migrations.MIGRATIONS
     ]
-    # Beyond what the models can declare: the trigger that keeps each item's current state.
-    assert [r[0] for r in migrated.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")] == [
-        "event_sets_state"
+    # Beyond what the models can declare: the triggers that keep each item's current state and
+    # each step's tally.
+    triggers = migrated.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    assert [r[0] for r in triggers] == [
+        "event_sets_state",
+        "item_tally_delete",
+        "item_tally_insert",
+        "item_tally_update",
     ]
 
 
@@ -119,6 +124,31 @@ def test_an_old_schema_store_is_upgraded_by_any_command(roadmap, tmp_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS)
     assert conn.execute("SELECT state, state_day FROM item WHERE key = 'math'").fetchone() == ("done", "2026-01-05")
     assert (tmp_path / "old.db.schema1.bak").exists()
+
+
+@pytest.mark.parametrize("version", [0, -5, 2])
+def test_migrations_are_checked_by_name_not_by_the_version_number(roadmap, version):
+    conn = sqlite3.connect(roadmap.db_path)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+    before = roadmap.query("SELECT name, applied_at FROM _migrations ORDER BY rowid")
+    roadmap("check", "1.r1")  # every migration is recorded by name: none runs again
+    assert roadmap.query("SELECT name, applied_at FROM _migrations ORDER BY rowid") == before
+    assert roadmap.query("PRAGMA user_version") == [(len(migrations.MIGRATIONS),)]
+    assert len(roadmap.query("SELECT * FROM event")) == 1
+
+
+def test_a_store_with_a_migration_this_tool_does_not_know_is_newer(roadmap):
+    conn = sqlite3.connect(roadmap.db_path)
+    conn.execute("INSERT INTO _migrations (name, applied_at) VALUES ('m005_from_the_future', 'x')")
+    conn.execute("PRAGMA user_version = 3")  # even with a number that looks older, the name says newer
+    conn.commit()
+    conn.close()
+    before = roadmap.dump()
+    result = roadmap("status", code=5)
+    assert "was written by a newer roadmap-tracker" in result.stderr
+    assert roadmap.dump() == before
 
 
 def test_a_newer_store_is_refused_and_left_alone(roadmap):

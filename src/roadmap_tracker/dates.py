@@ -192,6 +192,11 @@ class Calendar(NamedTuple):
         """First and last day of a week; refuses a week before week 1."""
         return week_range(week, self.started, self.week_starts)
 
+    @property
+    def first_day(self) -> date:
+        """The day week 1 begins."""
+        return week_start(self.started, self.week_starts)
+
     def index(self, day: date) -> int:
         """Like ``week_of``, but days before week 1 get 0 or less instead of a refusal."""
-        return (week_start(day, self.week_starts) - week_start(self.started, self.week_starts)).days // 7 + 1
+        return (day - self.first_day).days // 7 + 1

@@ -1,6 +1,12 @@
 """Wall-clock benchmark of the commands people run many times a day.
 
-    python tests/benchmarks/run.py [--runs 9]
+    python tests/benchmarks/run.py [--runs 9] [--jrnl PATH]
+
+Run it with the Python of an environment where roadmap-tracker is installed as a
+package (`pip install .`, not `-e`): an editable install recompiles our modules on
+every run when PYTHONDONTWRITEBYTECODE is set, which is not what users run.
+With --jrnl (the path of a `jrnl` command) it also builds a 500-entry journal and
+times `jrnl -n 5` in the same run, as the peer a diary command is measured against.
 
 Builds two workspaces in a temporary directory: the bundled roadmap, and a
 synthetic one (200 steps, 10,000 items, five years of progress history, ten
@@ -119,9 +125,33 @@ def add_diary(db_path: Path, years: int = 10) -> int:
     return weeks
 
 
+def jrnl_home(root: Path, entries: int = 500) -> dict:
+    """A jrnl configuration and journal of weekly entries under ``root``; the environment to run jrnl in."""
+    config = root / ".config" / "jrnl"
+    config.mkdir(parents=True)
+    journal = root / "journal.txt"
+    (config / "jrnl.yaml").write_text(
+        "colors: {body: none, date: none, tags: none, title: none}\ndefault_hour: 9\ndefault_minute: 0\n"
+        "editor: ''\nencrypt: false\nhighlight: true\nindent_character: '|'\n"
+        f"journals: {{default: {{journal: {journal}}}}}\nlinewrap: 79\ntagsymbols: '#@'\ntemplate: false\n"
+        "timeformat: '%F %r'\nversion: v4.6\n"
+    )
+    first = date(2017, 1, 2)
+    lines = []
+    for week in range(entries):
+        day = first + timedelta(weeks=week)
+        lines.append(
+            f"[{day.isoformat()} 09:00:00 AM] Week {week + 1}: learned about topic {week % 40}.\n"
+            f"Concepts: backprop, attention, @ml. Notes for the week {'lorem ipsum ' * 20}\n"
+        )
+    journal.write_text("\n".join(lines))
+    return {"HOME": str(root), "XDG_CONFIG_HOME": str(root / ".config")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--jrnl", help="a jrnl command to time beside roadmap (jrnl -n 5 over 500 entries)")
     opts = parser.parse_args()
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
     env.pop("ROADMAP_HOME", None)
@@ -147,6 +177,11 @@ def main() -> None:
         baseline = median([sys.executable, "-c", "pass"], tmp, env, opts.runs)
         results.append(("python -c pass", baseline))
         results.append(("roadmap --help", median([ROADMAP, "--help"], bundled, env, opts.runs)))
+        results.append(("roadmap --version", median([ROADMAP, "--version"], bundled, env, opts.runs)))
+        if opts.jrnl:
+            jenv = {**env, **jrnl_home(tmp / "jrnl")}
+            run([opts.jrnl, "-n", "1"], tmp, jenv)  # jrnl rewrites its configuration on the first run
+            results.append(("jrnl -n 5  [500 entries]", median([opts.jrnl, "-n", "5"], tmp, jenv, opts.runs)))
         for name, ws in (("bundled", bundled), ("10k items", big)):
             results.append((f"roadmap status  [{name}]", median([ROADMAP, "status"], ws, env, opts.runs)))
             results.append((f"roadmap show 3  [{name}]", median([ROADMAP, "show", "3"], ws, env, opts.runs)))
@@ -192,8 +227,10 @@ def main() -> None:
         f"({', '.join(f'{t:.3f}' for t in first_sync)})"
     )
     width = max(len(name) for name, _ in results)
+    peer = dict(results).get("jrnl -n 5  [500 entries]")
     for name, seconds in results:
-        print(f"{name:<{width}}  {seconds * 1000:7.1f} ms  {seconds / baseline:5.1f}x pass")
+        versus = f"  {seconds / peer:5.2f}x jrnl" if peer else ""
+        print(f"{name:<{width}}  {seconds * 1000:7.1f} ms  {seconds / baseline:5.1f}x pass{versus}")
 
 
 if __name__ == "__main__":

@@ -103,14 +103,12 @@ def momentum(
     *,
     done: int | None = None,
     total: int | None = None,
-    days: dict[date, int] | None = None,
 ) -> Momentum:
     """Streaks and the pace forecast on ``as_of``; pass done/total when the caller has them."""
     cal = store_items.calendar(db)
     if done is None or total is None:
         done, total = progress_as_of(db, as_of)
-    days = activity(db, as_of) if days is None else days
-    weeks = {cal.index(d) for d, n in days.items() if n and d <= as_of}
+    weeks = store.active_weeks(db, cal.first_day, as_of)
     current = cal.index(as_of)
     streak, longest = streaks(weeks, current)
     m = Momentum(as_of, streak, longest, len(weeks), done, total)

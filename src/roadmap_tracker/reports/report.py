@@ -140,8 +140,8 @@ def build(db: sqlite3.Connection, period: Period, *, heatmap_weeks: int = 26) ->
     ]
     cal = store_items.calendar(db)
     shown_from = week_start(period.end, cal.week_starts) - timedelta(weeks=heatmap_weeks - 1)
-    days = activity(db, period.end)
-    pace = momentum(db, period.end, done=after[0], total=after[1], days=days)
+    days = activity(db, period.end, since=shown_from)
+    pace = momentum(db, period.end, done=after[0], total=after[1])
     return Report(
         period,
         percent(*before),

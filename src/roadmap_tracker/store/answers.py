@@ -47,9 +47,10 @@ def add(db: sqlite3.Connection, item_id: int, day: date, text: str, recorded_at:
 def answered_by_step(db: sqlite3.Connection) -> dict[str, int]:
     """Reflection questions answered, per step key."""
     rows = db.execute(
+        # CROSS JOIN keeps this order: a few answers, each finding its question and step by id.
         """SELECT s.key, COUNT(DISTINCT a.item_id) AS n FROM answer a
-           JOIN item q ON q.id = a.item_id AND q.archived_at IS NULL
-           JOIN item s ON s.id = q.step_id GROUP BY s.key"""
+           CROSS JOIN item q ON q.id = a.item_id AND q.archived_at IS NULL
+           CROSS JOIN item s ON s.id = q.step_id GROUP BY s.key"""
     ).fetchall()
     return {r["key"]: r["n"] for r in rows}
 

@@ -202,3 +202,56 @@ def m004_journal(db: sqlite3.Connection) -> None:
             hash VARCHAR NOT NULL,
             written BOOLEAN NOT NULL)""",
     )
+
+
+# What a step's tally counts of one item row: its resources and mini projects by state, and its
+# reflection questions. ``{row}`` is NEW or OLD inside a trigger.
+_TALLY = {
+    "total": "{row}.kind IN ('resource', 'project')",
+    "done": "{row}.kind IN ('resource', 'project') AND {row}.state = 'done'",
+    "skipped": "{row}.kind IN ('resource', 'project') AND {row}.state = 'skipped'",
+    "started": "{row}.kind IN ('resource', 'project') AND {row}.state = 'in_progress'",
+    "questions": "{row}.kind = 'question'",
+}
+_COUNTED_ROW = "{row}.archived_at IS NULL AND {row}.kind != 'step' AND {row}.step_id IS NOT NULL"
+
+
+def _tally(row: str, sign: str) -> str:
+    """The statements that add (sign +) or take away (sign -) one item row from its step's tally."""
+    counted = _COUNTED_ROW.format(row=row)
+    sets = ", ".join(f"{name} = {name} {sign} ({rule.format(row=row)})" for name, rule in _TALLY.items())
+    add_row = (
+        f"INSERT INTO step_tally (step_id) SELECT {row}.step_id WHERE {counted} ON CONFLICT (step_id) DO NOTHING;"
+        if sign == "+"
+        else ""
+    )
+    return f"{add_row} UPDATE step_tally SET {sets} WHERE step_id = {row}.step_id AND {counted};"
+
+
+@migration
+def m005_step_tally(db: sqlite3.Connection) -> None:
+    # Each step's items counted by state, kept by triggers in the transaction that changes an
+    # item (its state comes from the event trigger): status reads one row per step instead of
+    # counting every item of the roadmap on every run.
+    sums = ", ".join(f"SUM({rule.format(row='item')})" for rule in _TALLY.values())
+    _run(
+        db,
+        """CREATE TABLE step_tally (
+            step_id INTEGER NOT NULL PRIMARY KEY,
+            total INTEGER NOT NULL DEFAULT 0,
+            done INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0,
+            started INTEGER NOT NULL DEFAULT 0,
+            questions INTEGER NOT NULL DEFAULT 0)""",
+        f"""INSERT INTO step_tally (step_id, {", ".join(_TALLY)})
+            SELECT step_id, {sums} FROM item WHERE {_COUNTED_ROW.format(row="item")} GROUP BY step_id""",
+        f"CREATE TRIGGER item_tally_insert AFTER INSERT ON item BEGIN {_tally('NEW', '+')} END",
+        f"""CREATE TRIGGER item_tally_update AFTER UPDATE OF kind, step_id, state, archived_at ON item BEGIN
+            {_tally("OLD", "-")} {_tally("NEW", "+")} END""",
+        f"""CREATE TRIGGER item_tally_delete AFTER DELETE ON item BEGIN
+            {_tally("OLD", "-")} DELETE FROM step_tally WHERE step_id = OLD.id; END""",
+        # The live items of a kind in order (steps, deliverables), without reading every item.
+        "CREATE INDEX ix_item_live_kind ON item (kind, position) WHERE archived_at IS NULL",
+        # The days with changes made by hand, for streaks and the activity calendar, from the index alone.
+        "CREATE INDEX ix_event_hand_day ON event (auto, day)",
+    )

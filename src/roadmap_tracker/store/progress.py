@@ -60,52 +60,20 @@ def add_event(
 
 def step_totals(db: sqlite3.Connection, step_id: int) -> tuple[int, int, int]:
     """(items, done, skipped) among a step's live resources and mini projects."""
-    row = db.execute(
-        """SELECT COUNT(*), COALESCE(SUM(state = 'done'), 0), COALESCE(SUM(state = 'skipped'), 0) FROM item
-           WHERE step_id = ? AND kind IN (SELECT value FROM json_each(?)) AND archived_at IS NULL""",
-        (step_id, _COUNTED),
-    ).fetchone()
-    return row[0], row[1], row[2]
+    row = db.execute("SELECT total, done, skipped FROM step_tally WHERE step_id = ?", (step_id,)).fetchone()
+    return tuple(row) if row else (0, 0, 0)
 
 
 def step_counts(db: sqlite3.Connection) -> list[StepCounts]:
-    """Every live step in order, with its items counted by state."""
-    # One pass over the (step_id, kind, state) index, folded per step here: on a
-    # 10,000-item roadmap this is half the time of joining items to their steps.
-    counts: dict[int, dict[tuple[str, str], int]] = {}
-    for step_id, kind, state, n in db.execute(
-        """SELECT step_id, kind, state, COUNT(*) FROM item
-           WHERE archived_at IS NULL AND kind != 'step' AND step_id IS NOT NULL
-           GROUP BY step_id, kind, state"""
-    ):
-        counts.setdefault(step_id, {})[kind, state] = n
-    out = []
-    for r in db.execute(
-        """SELECT id, position, key, title, state FROM item
-           WHERE roadmap_id = ? AND kind = 'step' AND archived_at IS NULL ORDER BY position""",
+    """Every live step in order, with its items counted by state (the tally the item triggers keep)."""
+    rows = db.execute(
+        """SELECT s.id, s.position, s.key, s.title, s.state, COALESCE(t.total, 0), COALESCE(t.done, 0),
+                  COALESCE(t.skipped, 0), COALESCE(t.started, 0), COALESCE(t.questions, 0)
+           FROM item s LEFT JOIN step_tally t ON t.step_id = s.id
+           WHERE s.roadmap_id = ? AND s.kind = 'step' AND s.archived_at IS NULL ORDER BY s.position""",
         (ROADMAP_ID,),
-    ):
-        mine = counts.get(r["id"], {})
-
-        def counted(state: str | None = None, mine=mine) -> int:
-            return sum(n for (kind, st), n in mine.items() if kind in COUNTED_KINDS and state in (None, st))
-
-        questions = sum(n for (kind, _), n in mine.items() if kind == "question")
-        out.append(
-            StepCounts(
-                r["id"],
-                r["position"],
-                r["key"],
-                r["title"],
-                r["state"],
-                counted(),
-                counted("done"),
-                counted("skipped"),
-                counted("in_progress"),
-                questions,
-            )
-        )
-    return out
+    )
+    return [StepCounts(*r) for r in rows]
 
 
 def step_counts_as_of(db: sqlite3.Connection, day: date) -> list[tuple[str, int, int, int]]:
@@ -184,7 +152,8 @@ def hand_changes_by_day(db: sqlite3.Connection, since: date, until: date) -> lis
 def items_done_between(db: sqlite3.Connection, first: date, last: date) -> int:
     """How many live resources and mini projects were checked done in a period."""
     return db.execute(
-        """SELECT COUNT(DISTINCT e.item_id) FROM event e JOIN item i ON i.id = e.item_id
+        # CROSS JOIN keeps this order: the period's events by day, each finding its item by id.
+        """SELECT COUNT(DISTINCT e.item_id) FROM event e CROSS JOIN item i ON i.id = e.item_id
            WHERE e.state = 'done' AND e.day BETWEEN ? AND ? AND i.kind IN (SELECT value FROM json_each(?))
              AND i.archived_at IS NULL""",
         (first.isoformat(), last.isoformat(), _COUNTED),
@@ -200,3 +169,24 @@ def last_changes_between(db: sqlite3.Connection, start: date, end: date) -> list
         (start.isoformat(), end.isoformat()),
     )
     return [tuple(r) for r in rows]
+
+
+def active_weeks(db: sqlite3.Connection, first_day: date, until: date) -> set[int]:
+    """The roadmap weeks (1 holds ``first_day``) with activity up to ``until``: a change made by
+    hand, or a diary entry, counted on the day it was last written, inside its own week.
+    Computed in SQL, so years of history come back as a few hundred numbers."""
+    # (days + 700000) / 7 - 100000 is floor(days / 7) for any day after the year 1: integer
+    # division in SQLite truncates toward zero, and days before week 1 are negative.
+    week = "(CAST(julianday({day}) - julianday(:first) AS INTEGER) + 700000) / 7 - 100000 + 1"
+    rows = db.execute(
+        # The distinct days first, from the (auto, day) index, so julianday() runs once a day, not once an event.
+        f"""SELECT {week.format(day="day")} FROM (SELECT DISTINCT day FROM event WHERE auto = 0 AND day <= :until)
+              WHERE julianday(day) IS NOT NULL
+            UNION
+            SELECT {week.format(day="written")} FROM (
+              SELECT min(max(COALESCE(substr(updated_at, 1, 10), start_day), start_day), end_day) AS written
+              FROM entry WHERE start_day <= :until)
+            WHERE written <= :until AND julianday(written) IS NOT NULL""",
+        {"first": first_day.isoformat(), "until": until.isoformat()},
+    )
+    return {r[0] for r in rows}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -46,6 +46,7 @@ class ItemRow(SQLModel, table=True):
         UniqueConstraint("roadmap_id", "key"),
         Index("ix_item_step", "step_id"),
         Index("ix_item_step_state", "step_id", "kind", "state"),
+        Index("ix_item_live_kind", "kind", "position", sqlite_where=text("archived_at IS NULL")),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     roadmap_id: int = Field(foreign_key="roadmap.id")
@@ -70,7 +71,11 @@ class EventRow(SQLModel, table=True):
     """Append-only progress history; an item's state is its latest event."""
 
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_item", "item_id", "id"), Index("ix_event_day", "day", "id"))
+    __table_args__ = (
+        Index("ix_event_item", "item_id", "id"),
+        Index("ix_event_day", "day", "id"),
+        Index("ix_event_hand_day", "auto", "day"),
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="item.id")
     state: str
@@ -159,3 +164,16 @@ class NoteFileRow(SQLModel, table=True):
     mtime_ns: int
     hash: str
     written: bool  # the tool wrote this content; a hand-written file is backed up before it is rewritten
+
+
+class StepTallyRow(SQLModel, table=True):
+    """Each step's live resources and mini projects counted by state, and its reflection
+    questions. Derived: kept by triggers on item (migration m005), never written by code."""
+
+    __tablename__ = "step_tally"
+    step_id: int = Field(primary_key=True)
+    total: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    done: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    skipped: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    started: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    questions: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
