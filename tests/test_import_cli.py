@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from roadmap_tracker.cli import app
-from roadmap_tracker.plan.schema import load_roadmap
+from roadmap_tracker.plan.roadmap_file import load_roadmap
 
 from conftest import CORPUS, Runner
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from roadmap_tracker.exchange.markdown.reader import ImportReport, MarkdownImportError, import_markdown, slugify
 from roadmap_tracker.plan import ids
 from roadmap_tracker.plan.outline import flatten
-from roadmap_tracker.plan.schema import load_roadmap
+from roadmap_tracker.plan.roadmap_file import load_roadmap
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seeds" / "002_6f6306d0362af5e5.txt"

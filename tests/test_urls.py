@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roadmap_tracker.proof.urls import LINK_KINDS as KINDS
-from roadmap_tracker.proof.urls import BadURL, infer_kind, is_url, normalize_url
+from roadmap_tracker.urls import LINK_KINDS as KINDS
+from roadmap_tracker.urls import BadURL, infer_kind, is_url, normalize_url
 
 KIND_CASES = [
     # repositories

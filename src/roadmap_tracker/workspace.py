@@ -123,7 +123,7 @@ def create(root: Path, text: str, source: str, started: date | None, db_path: Pa
     """Validate the plan, then write roadmap.yaml and notes/; refuses an existing workspace."""
     from .clock import today
     from .files import atomic_write
-    from .plan.schema import load_roadmap
+    from .plan.roadmap_file import load_roadmap
 
     target = root / ROADMAP_FILE
     if target.exists() or (root / STORE_DIR).exists():

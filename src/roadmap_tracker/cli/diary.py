@@ -50,8 +50,8 @@ def log(
     With `-`, reads a Markdown entry from standard input. Otherwise the options
     say what to add: `roadmap log -c "chain rule" -e "lr 0.1" -r "diverged" -q "why?"`.
     """
-    from ..diary.entries import blank, from_options, is_empty, load, merge, save
-    from ..diary.mirror import note_path
+    from ..diary.entries import blank, from_options, is_empty, load, merge
+    from ..diary.mirror import note_path, save
     from ..errors import UsageError
     from ..render.diary import log_summary
     from ..store.items import calendar
@@ -92,8 +92,8 @@ def log(
 
 
 def _edit(ws, db, base, number, when) -> None:
-    from ..diary.entries import from_template, is_empty, save, template
-    from ..diary.mirror import note_path
+    from ..diary.entries import from_template, is_empty, template
+    from ..diary.mirror import note_path, save
     from ..diary.questions import listing
     from ..diary.reflections import current_step_questions
     from ..diary.weeknote import normalise

@@ -1,7 +1,7 @@
-"""The weekly learning diary: one entry per roadmap week, kept in the store and mirrored in notes/.
+"""The weekly learning diary: one entry per roadmap week, kept in the store.
 
-Saving a week stores it in full and rewrites its note in the same transaction (``mirror``).
-The Markdown format itself lives in ``weeknote``, loaded only when a week is read or written.
+``mirror.save`` stores a week and rewrites its note in notes/ in the same transaction. The
+Markdown format itself lives in ``weeknote``, loaded only when a week is read or written.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from ..clock import utc_stamp
 from ..errors import AmbiguousItem, UnknownItem, UsageError
 from ..store import diary as store
 from ..store import items as store_items
-from ..store.connection import transaction
 from ..store.diary import StoredEntry, StoredQuestion
-from ..workspace import Workspace
 
 if TYPE_CHECKING:  # the diary format is loaded only when a week is read or written
     from .weeknote import WeekEntry
@@ -126,18 +124,6 @@ def from_options(
 
 def is_empty(entry: WeekEntry) -> bool:
     return not (entry.concepts or entry.experiments or entry.questions or entry.text.strip())
-
-
-def save(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry, day: date) -> WeekEntry:
-    """Store a week in full (replacing what it had) and rewrite its note, in one transaction."""
-    from .mirror import write_note
-    from .weeknote import normalise
-
-    entry = normalise(entry)
-    with transaction(db):
-        store_entry(db, entry, day)
-        write_note(db, ws, entry)
-    return entry
 
 
 def store_entry(db: sqlite3.Connection, entry: WeekEntry, day: date) -> int:

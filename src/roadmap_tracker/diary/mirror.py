@@ -20,8 +20,11 @@ from ..store import items as store_items
 from ..store.connection import transaction
 from ..store.diary import NoteFile
 from ..workspace import Workspace
+from .entries import load, merge, store_entry
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from .weeknote import WeekEntry
 
 
@@ -53,6 +56,17 @@ def backup(ws: Workspace, week: int, text: str, why: str) -> Path:
     path = ws.backups_dir / f"week{week}-{file_stamp()}-{why}.md"
     atomic_write(path, text)
     return path
+
+
+def save(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry, day: date) -> WeekEntry:
+    """Store a week in full (replacing what it had) and rewrite its note, in one transaction."""
+    from .weeknote import normalise
+
+    entry = normalise(entry)
+    with transaction(db):
+        store_entry(db, entry, day)
+        write_note(db, ws, entry)
+    return entry
 
 
 def write_note(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
@@ -112,7 +126,6 @@ def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
 
 
 def _read_back(db, ws: Workspace, name: str, path: Path, data: bytes, entry: WeekEntry, report: NotesReport) -> None:
-    from .entries import load, merge, store_entry
     from .weeknote import normalise, render_week
 
     start, end = store_items.calendar(db).dates(entry.week)

@@ -62,7 +62,7 @@ def answer(
         raise UsageError("the answer is empty; nothing was saved")
     if url is not None:
         from ..errors import BadURL
-        from ..proof.urls import normalize_url
+        from ..urls import normalize_url
 
         try:
             url = normalize_url(url)

@@ -153,7 +153,7 @@ def check(data: dict, source: str) -> Backup:
     text = data.get("roadmap_yaml")
     if not isinstance(text, str):
         raise BadBackup(f'{source}: "roadmap_yaml" is missing or not text')
-    from ..plan.schema import load_roadmap
+    from ..plan.roadmap_file import load_roadmap
 
     plan = load_roadmap(Path(f"{source} (roadmap_yaml)"), text)
     tables = data.get("tables")

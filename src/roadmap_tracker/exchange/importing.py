@@ -63,7 +63,7 @@ def dump_yaml(data: dict) -> str:
 
 def validated(target: Path, text: str):
     """The plan as every command will load it; raises RoadmapFileError, so nothing is written."""
-    from ..plan.schema import load_roadmap
+    from ..plan.roadmap_file import load_roadmap
 
     return load_roadmap(target, text)
 
@@ -198,8 +198,8 @@ def run(source: Path, target: Path | None, *, force: bool, day: date, db_path: P
 def _into_workspace(
     source: Path, target: Path, data: dict, states: dict, out: Outcome, *, force: bool, day: date, db_path: Path | None
 ) -> Outcome:
+    from ..plan.located import decode, read_source
     from ..plan.outline import flatten
-    from ..plan.reader import decode, read_source
     from ..workspace import locate
 
     old_text = decode(read_source(target), target)

@@ -20,6 +20,16 @@ from ..store.links import Link
 DELIVERABLE = ("deliverable",)
 
 
+class DeliverableStatus(NamedTuple):
+    number: int
+    id: str
+    title: str
+    count: int
+    target: int
+    max: int | None
+    rule: str
+
+
 def counted(db: sqlite3.Connection, deliverable: TrackedItem) -> list[int]:
     """Ids of what counts toward one deliverable: item ids for done-projects and
     checked, link ids for links and attached."""
@@ -34,10 +44,8 @@ def counted(db: sqlite3.Connection, deliverable: TrackedItem) -> list[int]:
     return [deliverable.id] if deliverable.state == "done" else []
 
 
-def counts(db: sqlite3.Connection):
+def counts(db: sqlite3.Connection) -> list[DeliverableStatus]:
     """Each deliverable with its count, for `roadmap status`."""
-    from .status import DeliverableStatus
-
     out = []
     for d in store_items.live_items(db, kinds=DELIVERABLE):
         settings = d.settings

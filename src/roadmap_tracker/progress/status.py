@@ -10,6 +10,7 @@ from ..store import answers as store_answers
 from ..store import items as store_items
 from ..store import progress as store
 from ..store.items import TrackedItem
+from .deliverables import DeliverableStatus, counts
 
 
 class StepStatus(NamedTuple):
@@ -33,16 +34,6 @@ class StepStatus(NamedTuple):
         if self.state == "done":
             return 1.0
         return self.done / self.counted if self.counted else 0.0
-
-
-class DeliverableStatus(NamedTuple):
-    number: int
-    id: str
-    title: str
-    count: int
-    target: int
-    max: int | None
-    rule: str
 
 
 class NextItem(NamedTuple):
@@ -136,8 +127,6 @@ def step_status(db: sqlite3.Connection, step: TrackedItem) -> StepStatus:
 
 
 def status(db: sqlite3.Connection, *, next_count: int = 5, archived: bool = False) -> Status:
-    from .deliverables import counts
-
     header = store_items.header(db)
     all_steps = steps(db)
     done, counted, skipped = overall((s.state, s.total, s.done, s.skipped) for s in all_steps)

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..clock import utc_stamp
-from ..errors import BadLink, BadURL, NoNetwork, NoSuchLink, UsageError
+from ..errors import BadLink, NoNetwork, NoSuchLink, UsageError
 from ..store import links as store
 from ..store.connection import transaction
 from ..store.items import TrackedItem
 from ..store.links import Link
-from .urls import LINK_KINDS, infer_kind, is_url, normalize_url
+from ..urls import LINK_KINDS, infer_kind, is_url, normalize_url
 
 OVERALL_SECONDS = 60.0  # the whole check's bound, unless --timeout asks for more
 
@@ -43,10 +43,7 @@ def resolve_target(root: Path, text: str, *, cwd: Path | None = None, must_exist
     if not text:
         raise BadLink("empty link; give an http(s) address or a path inside the workspace")
     if is_url(text):
-        try:
-            return normalize_url(text), False
-        except BadURL as exc:
-            raise BadLink(str(exc)) from None
+        return normalize_url(text), False
     return _workspace_path(root, text, cwd or Path.cwd(), must_exist), True
 
 

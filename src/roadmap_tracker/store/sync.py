@@ -33,7 +33,7 @@ def _changed(db: sqlite3.Connection, ws: Workspace) -> tuple[bytes, os.stat_resu
     row = db.execute("SELECT source_size, source_mtime_ns, source_hash FROM roadmap WHERE id = 1").fetchone()
     if row and row["source_size"] == st.st_size and row["source_mtime_ns"] == st.st_mtime_ns:
         return None
-    from ..plan.reader import read_source
+    from ..plan.located import read_source
 
     data = read_source(ws.roadmap_file)
     if row and digest(data) == row["source_hash"]:
@@ -48,7 +48,7 @@ def _changed(db: sqlite3.Connection, ws: Workspace) -> tuple[bytes, os.stat_resu
 def sync(db: sqlite3.Connection, ws: Workspace, *, force: bool = False) -> SyncReport | None:
     """Sync if roadmap.yaml changed (or always with ``force``); None when nothing was read."""
     if force:
-        from ..plan.reader import read_source
+        from ..plan.located import read_source
 
         st = ws.roadmap_file.stat()
         data = read_source(ws.roadmap_file)
@@ -58,9 +58,9 @@ def sync(db: sqlite3.Connection, ws: Workspace, *, force: bool = False) -> SyncR
             return None
         data, st = changed
     # Only now, with a file to load: the schema brings in pydantic.
+    from ..plan.located import decode
     from ..plan.outline import flatten
-    from ..plan.reader import decode
-    from ..plan.schema import load_roadmap
+    from ..plan.roadmap_file import load_roadmap
     from .plan_rows import apply_rows
 
     roadmap = load_roadmap(ws.roadmap_file, decode(data, ws.roadmap_file))

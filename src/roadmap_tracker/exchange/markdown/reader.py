@@ -123,7 +123,7 @@ def _import(text: str, source: str) -> tuple[dict, dict[str, str], ImportReport]
     steps, reasons, level = choose_steps(blocks, heads)
     _disambiguate(blocks, sorted(steps), parents(blocks, heads))
     report = ImportReport()
-    builders = {i: StepBuilder(blocks[i], report) for i in sorted(steps)}
+    builders = {i: StepBuilder(blocks[i], report.warnings) for i in sorted(steps)}
     keys = {_title_key(b.title): b for b in builders.values()}
     owner = owners(blocks, steps)
     ticked: dict[StepBuilder, bool] = {}

@@ -7,17 +7,13 @@ this module turns those blocks into roadmap.yaml entries, with warnings for what
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from ...errors import BadURL
 from ...plan.ids import slugify, unique
 from ...plan.outline import ITEM_LISTS
-from ...proof.urls import normalize_url
+from ...urls import normalize_url
 from .blocks import BOX, Block, ListItem, Text, has_boxes
 from .wording import OBJECTIVE, clean, host, label_kind, label_of, shorten, title_and_link, url_lines
-
-if TYPE_CHECKING:  # the reader imports this module; the report is only annotated here
-    from .reader import ImportReport
 
 __all__ = ["StepBuilder"]
 _NO_TITLE_COLUMN = re.compile(r"^(?:weeks?|days?|months?|#|no\.?|duration|effort|time|hours?|dates?|when)\b", re.I)
@@ -30,8 +26,8 @@ _NUMBERISH = re.compile(
 class StepBuilder:
     """Collects one step's items; item ids are unique within the step, nested children included."""
 
-    def __init__(self, heading: Block, report: ImportReport) -> None:
-        self.title, self.report = heading.title, report
+    def __init__(self, heading: Block, warnings: list[str]) -> None:
+        self.title, self.warnings = heading.title, warnings
         self.kinds: dict[str, list[dict]] = {k: [] for k in ITEM_LISTS}
         self.taken: set[str] = set()
         self.done: list[str] = []
@@ -48,7 +44,7 @@ class StepBuilder:
         return sum(1 + len(e.get("items", [])) for entries in self.kinds.values() for e in entries)
 
     def warn(self, line: int, message: str) -> None:
-        self.report.warnings.append(f"line {line}: {message}")
+        self.warnings.append(f"line {line}: {message}")
 
     def feed(self, block: Block) -> None:
         if block.kind == "heading":  # a sub-heading acts as a label

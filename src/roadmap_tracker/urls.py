@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..errors import BadURL
+from .errors import BadURL
 
 __all__ = ["LINK_KINDS", "BadURL", "infer_kind", "is_url", "normalize_url"]
 
