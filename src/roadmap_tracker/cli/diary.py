@@ -97,17 +97,17 @@ def _edit(ws, db, base, number, when) -> None:
     from ..diary.questions import listing
     from ..diary.reflections import current_step_questions
     from ..diary.weeknote import normalise
-    from ..render.diary import log_summary
+    from ..render.diary import EMPTY_ENTRY, UNCHANGED, log_summary
     from .editor import edit
 
     text = edit(template(base, current_step_questions(db), listing(db, before_week=number)), name=f"week{number}.md")
     entry = from_template(text, number)
     if is_empty(entry):
-        output.message("The entry is empty; nothing was saved.")
+        output.message(EMPTY_ENTRY)
         return
     entry.start, entry.end, entry.step = base.start, base.end, entry.step or base.step
     if entry == normalise(base):
-        output.message("No changes; nothing was saved.")
+        output.message(UNCHANGED)
         return
     saved = save(db, ws, entry, when)
     output.message(log_summary(base, saved, ws.relative(note_path(db, ws, number))))
@@ -191,6 +191,7 @@ def questions_answer(
     """Record the answer to an open question, and optionally what answered it."""
     from ..diary.questions import answer, answer_template, find, from_answer_template
     from ..progress.refs import resolve
+    from ..render.diary import question_answered
 
     when = day(date)
     _, db = open_store(ctx)
@@ -201,7 +202,7 @@ def questions_answer(
         asked = find(db, qid)  # an unknown id is refused before the editor opens
         text = from_answer_template(edit(answer_template(asked)))
     found, replaced = answer(db, qid, text, when, by, link)
-    output.message(f"{'Replaced the answer to' if replaced else 'Answered'} {found.id}: {found.text}")
+    output.message(question_answered(found, replaced))
 
 
 @app.command()
@@ -222,7 +223,7 @@ def reflect(
     from ..diary import reflections
     from ..errors import UsageError
     from ..progress.refs import resolve, resolve_step
-    from ..render.diary import reflections_saved
+    from ..render.diary import no_reflection_questions, reflection_answered, reflections_saved
     from ..store.items import current_step
 
     when = day(date)
@@ -236,7 +237,7 @@ def reflect(
         if not answer[1].strip():
             raise UsageError("the answer is empty; nothing was saved")
         changed = reflections.record(db, [(item, answer[1])], when)
-        output.message(f"Answered {item.ref}: {item.title}" if changed else f"{item.ref} already has that answer.")
+        output.message(reflection_answered(item, bool(changed)))
         return
     if step is None:
         current = current_step(db)
@@ -247,7 +248,7 @@ def reflect(
         target = resolve_step(db, step)
     pairs = reflections.questions(db, target)
     if not pairs:
-        output.message(f"Step {target.ref} has no reflection questions.")
+        output.message(no_reflection_questions(target))
         return
     from .editor import edit
 

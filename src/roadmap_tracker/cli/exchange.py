@@ -75,7 +75,7 @@ def export(
     reflections, deliverables, diary digest), or with --format json a complete backup for `roadmap restore`."""
     from ..clock import utc_stamp
     from ..errors import UsageError
-    from ..render.exchange import exported
+    from ..render.exchange import exported, left_out
 
     ws, db = open_store(ctx)
     when = utc_stamp() if stamp else None
@@ -85,7 +85,7 @@ def export(
         from ..exchange.backup import note_files, to_json
 
         kept, unreadable = note_files(db, ws)
-        output.messages([f"Left {p} out of the backup: it is not UTF-8 text." for p in unreadable])
+        output.messages(left_out(unreadable))
         text = to_json(db, ws.roadmap_file.read_bytes().decode("utf-8"), kept, stamp=when)
     else:
         from ..exchange.readme import collect

@@ -163,7 +163,7 @@ def sync(ctx: typer.Context, json: JsonOpt = False):
     from ..diary.mirror import sync_notes
     from ..errors import UsageError
     from ..render.diary import notes_read
-    from ..render.progress import sync_lines, sync_summary
+    from ..render.progress import IN_STEP, sync_lines, synced
     from ..store.connection import connect
     from ..store.sync import sync as run_sync
     from .context import workspace
@@ -178,7 +178,7 @@ def sync(ctx: typer.Context, json: JsonOpt = False):
     if json:
         output.json(report.to_dict())
     elif report.empty:
-        output.message("roadmap.yaml and the store agree; nothing changed.")
+        output.message(IN_STEP)
     else:
         output.data(sync_lines(report))
-        output.message(f"Synced: {sync_summary(report)}.")
+        output.message(synced(report))

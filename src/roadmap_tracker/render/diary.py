@@ -91,9 +91,25 @@ def log_summary(before: WeekEntry, after: WeekEntry, where: str) -> str:
     return f"Week {after.week} ({after.start} to {after.end}): {what} → {where}"
 
 
+EMPTY_ENTRY = "The entry is empty; nothing was saved."
+UNCHANGED = "No changes; nothing was saved."
+
+
+def question_answered(q, replaced: bool) -> str:
+    return f"{'Replaced the answer to' if replaced else 'Answered'} {q.id}: {q.text}"
+
+
+def reflection_answered(item, changed: bool) -> str:
+    return f"Answered {item.ref}: {item.title}" if changed else f"{item.ref} already has that answer."
+
+
+def no_reflection_questions(step) -> str:
+    return f"Step {step.ref} has no reflection questions."
+
+
 def reflections_saved(count: int, step_ref: str) -> str:
     if not count:
-        return "No changes; nothing was saved."
+        return UNCHANGED
     return f"Saved {count} answer{'s' if count != 1 else ''} for step {step_ref}."
 
 

@@ -16,6 +16,11 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}{('es' if word.endswith('x') else 's') * (count != 1)}"
 
 
+def left_out(paths: list[Path]) -> list[str]:
+    """Diary files a backup cannot carry."""
+    return [f"Left {p} out of the backup: it is not UTF-8 text." for p in paths]
+
+
 def exported(fmt: str, path: Path) -> str:
     return f"Wrote {'a backup' if fmt == 'json' else 'the roadmap as Markdown'} to {path}."
 

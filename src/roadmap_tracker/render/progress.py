@@ -245,6 +245,13 @@ def sync_summary(report) -> str:
     return ", ".join(parts) or "no changes"
 
 
+IN_STEP = "roadmap.yaml and the store agree; nothing changed."
+
+
+def synced(report) -> str:
+    return f"Synced: {sync_summary(report)}."
+
+
 def sync_lines(report) -> str:
     """The full list of what a sync changed, one line each."""
     lines = [f"added    {t}" for t in report.added]
