@@ -279,12 +279,26 @@ def test_hand_written_with_front_matter_and_odd_headings():
     assert_nothing_lost(FRONT, e)
 
 
-def test_notes_run_to_the_end_only_in_the_tools_own_files():
-    # The tool always writes '## Notes' last, so there any heading after it is the user's free text.
-    tool = parse_week("---\nweek: 5\n---\n## Notes\nfree\n\n## Questions\n- q?\n")
-    assert tool.questions == [] and tool.text == "free\n\n## Questions\n- q?"
+def test_a_section_is_read_wherever_it_stands():
+    # The editor leaves the cursor under '## Notes'; a question section written there is tracked.
+    tool = parse_week("---\nweek: 5\n---\n## Notes\nfree\n\n## Open questions\n- q?\n")
+    assert tool.questions == ["q?"] and tool.text == "free"
     hand = parse_week("---\ntags: [x]\n---\n## Notes\nfree\n\n## Questions\n- q?\n", path="week5.md")
     assert hand.questions == ["q?"] and hand.text == "free"
+
+
+def test_a_heading_in_the_notes_is_written_escaped_and_read_back_as_notes():
+    entry = WeekEntry(5, text="## Open questions\n- not a tracked one\n\n```\n## Notes in code stay\n```")
+    note = render_week(entry)
+    assert "\n\\## Open questions\n- not a tracked one\n" in note and "\n## Notes in code stay\n" in note
+    back = parse_week(note)
+    assert back.questions == [] and back.text == entry.text
+
+
+def test_a_note_git_left_in_conflict_is_refused_with_its_line():
+    text = "---\nweek: 2\n---\n## Key concepts\n<<<<<<< HEAD\n- mine\n=======\n- theirs\n>>>>>>> origin/main\n"
+    with pytest.raises(DiaryError, match=r"^notes/week2.md:5: holds git conflict markers"):
+        parse_week(text, path="notes/week2.md")
 
 
 def test_code_is_never_a_heading_or_a_tag():

@@ -51,7 +51,7 @@ def log(
     say what to add: `roadmap log -c "chain rule" -e "lr 0.1" -r "diverged" -q "why?"`.
     """
     from ..diary.entries import blank, from_options, is_empty, load, merge
-    from ..diary.mirror import note_path, save
+    from ..diary.mirror import add, note_path
     from ..errors import UsageError
     from ..render.diary import log_summary
     from ..store.items import calendar
@@ -87,17 +87,17 @@ def log(
     if added is None:
         _edit(ws, db, base, number, when)
         return
-    entry = save(db, ws, merge(base, added), when)
-    output.message(log_summary(base, entry, ws.relative(note_path(db, ws, number))))
+    saved = add(db, ws, number, added, when)
+    output.message(log_summary(saved.before, saved.after, ws.relative(note_path(db, ws, number))))
 
 
 def _edit(ws, db, base, number, when) -> None:
     from ..diary.entries import from_template, is_empty, template
-    from ..diary.mirror import note_path, save
+    from ..diary.mirror import note_path, save_edit
     from ..diary.questions import listing
     from ..diary.reflections import current_step_questions
     from ..diary.weeknote import normalise
-    from ..render.diary import EMPTY_ENTRY, UNCHANGED, log_summary
+    from ..render.diary import EMPTY_ENTRY, UNCHANGED, kept_meanwhile, log_summary
     from .editor import edit
 
     text = edit(template(base, current_step_questions(db), listing(db, before_week=number)), name=f"week{number}.md")
@@ -109,8 +109,10 @@ def _edit(ws, db, base, number, when) -> None:
     if entry == normalise(base):
         output.message(UNCHANGED)
         return
-    saved = save(db, ws, entry, when)
-    output.message(log_summary(base, saved, ws.relative(note_path(db, ws, number))))
+    saved = save_edit(db, ws, base, entry, when)
+    if saved.kept:
+        output.message(kept_meanwhile(ws.relative(saved.kept)))
+    output.message(log_summary(base, saved.after, ws.relative(note_path(db, ws, number))))
 
 
 @app.command()

@@ -76,6 +76,27 @@ def merge(base: WeekEntry, more: WeekEntry) -> WeekEntry:
     )
 
 
+def additions(before: WeekEntry, after: WeekEntry) -> WeekEntry:
+    """What ``after`` holds that ``before`` did not: its new concepts, experiments, questions,
+    tags and refs, and its notes when they changed (only the new end, when they grew)."""
+    from .weeknote import WeekEntry
+
+    def new(a: list, b: list) -> list:
+        return [x for x in b if x not in a]
+
+    old, text = before.text.strip(), after.text.strip()
+    added = "" if text == old else text[len(old) :].strip() if old and text.startswith(old) else text
+    return WeekEntry(
+        after.week,
+        concepts=new(before.concepts, after.concepts),
+        experiments=new(before.experiments, after.experiments),
+        questions=new(before.questions, after.questions),
+        text=added,
+        tags=new(before.tags, after.tags),
+        refs=new(before.refs, after.refs),
+    )
+
+
 def from_options(
     db: sqlite3.Connection,
     week: int,

@@ -20,7 +20,7 @@ from ..store import items as store_items
 from ..store.connection import transaction
 from ..store.diary import NoteFile
 from ..workspace import Workspace
-from .entries import load, merge, store_entry
+from .entries import additions, blank, load, merge, store_entry
 
 if TYPE_CHECKING:
     from datetime import date
@@ -58,20 +58,47 @@ def backup(ws: Workspace, week: int, text: str, why: str) -> Path:
     return path
 
 
-def save(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry, day: date) -> WeekEntry:
-    """Store a week in full (replacing what it had) and rewrite its note, in one transaction."""
+class Saved(NamedTuple):
+    """A week before and after a change, and where a version written meanwhile was kept."""
+
+    before: WeekEntry
+    after: WeekEntry
+    kept: Path | None = None
+
+
+def add(db: sqlite3.Connection, ws: Workspace, week: int, more: WeekEntry, day: date) -> Saved:
+    """Add to a week and rewrite its note. The week is read inside the write transaction, so two
+    commands adding at once both keep what they added."""
     from .weeknote import normalise
 
-    entry = normalise(entry)
     with transaction(db):
-        store_entry(db, entry, day)
-        write_note(db, ws, entry)
-    return entry
+        before = load(db, week) or blank(db, week)
+        after = normalise(merge(before, more))
+        store_entry(db, after, day)
+        write_note(db, ws, after)
+    return Saved(before, after)
+
+
+def save_edit(db: sqlite3.Connection, ws: Workspace, opened: WeekEntry, edited: WeekEntry, day: date) -> Saved:
+    """Save a week edited in the editor. What another command added while the editor was open is
+    kept: added to the edit, and its whole version saved under .roadmap/backups/."""
+    from .weeknote import normalise, render_week
+
+    kept = None
+    with transaction(db):
+        current = load(db, opened.week) or blank(db, opened.week)
+        if normalise(current) != normalise(opened):
+            kept = backup(ws, opened.week, render_week(current), "meanwhile")
+            edited = merge(edited, additions(opened, current))
+        after = normalise(edited)
+        store_entry(db, after, day)
+        write_note(db, ws, after)
+    return Saved(opened, after, kept)
 
 
 def write_note(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
     """Rewrite a week's note from the entry (inside the caller's transaction)."""
-    from .weeknote import render_week
+    from .weeknote import refuse_conflicts, render_week
 
     path = note_path(db, ws, entry.week)
     name = path.name
@@ -81,6 +108,7 @@ def write_note(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
         current = path.read_bytes()
         if current == text.encode():
             return path
+        refuse_conflicts(current.decode("utf-8", "replace").splitlines(), ws.relative(path))
         # A file the tool did not write, or one changed since: keep it before replacing it.
         if row is None or not row.written or digest(current) != row.hash:
             backup(ws, entry.week, current.decode("utf-8", "replace"), "file")
@@ -131,6 +159,15 @@ def _read_back(db, ws: Workspace, name: str, path: Path, data: bytes, entry: Wee
     start, end = store_items.calendar(db).dates(entry.week)
     entry = replace(entry, start=start, end=end)
     with transaction(db):
+        # Another command may have written this week between reading the file and taking the lock:
+        # then the file read is stale, or already in the store, and is not read back now.
+        try:
+            fresh = path.read_bytes() == data
+        except OSError:
+            fresh = False
+        recorded = store.note_file(db, name)
+        if not fresh or (recorded is not None and recorded.hash == digest(data)):
+            return
         old = load(db, entry.week)
         if old is not None:
             if normalise(old) != entry:

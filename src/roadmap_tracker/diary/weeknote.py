@@ -179,6 +179,27 @@ def _bullet(item: str) -> str:
     return "\n".join([f"{mark} {first}"] + [f"  {line}" if line else "" for line in rest])
 
 
+# A notes line that would read back as a section heading is written with its '#' escaped, and
+# read back without the escape: '\## Questions' in the notes stays a line of the notes.
+_ESCAPED_HEADING = re.compile(r"^( {0,3})\\(#{1,6}(?:[ \t].*)?)$")
+
+
+def _escape_headings(text: str) -> str:
+    lines = text.split("\n")
+    for tok in _md().parse(text):
+        if tok.type == "heading_open" and tok.level == 0 and tok.markup.startswith("#") and tok.map:
+            n = tok.map[0]
+            if section_of(lines[n].strip().lstrip("#")):
+                stripped = lines[n].lstrip(" ")
+                lines[n] = lines[n][: len(lines[n]) - len(stripped)] + "\\" + stripped
+    return "\n".join(lines)
+
+
+def _unescape_heading(line: str) -> str:
+    m = _ESCAPED_HEADING.match(line)
+    return f"{m[1]}{m[2]}" if m and section_of(m[2].lstrip("#")) else line
+
+
 def render_body(e: WeekEntry) -> str:
     span = {
         (True, True): f" ({e.start} to {e.end})",
@@ -195,7 +216,7 @@ def render_body(e: WeekEntry) -> str:
         if items:
             blocks += [f"## {_TITLES[kind]}", "\n".join(map(_bullet, items))]
     if e.text:
-        blocks += [f"## {_TITLES[NOTES]}", e.text]
+        blocks += [f"## {_TITLES[NOTES]}", _escape_headings(e.text)]
     return "\n\n".join(blocks) + "\n"
 
 
@@ -297,6 +318,19 @@ def _md() -> Any:
     return MarkdownIt("commonmark")
 
 
+_CONFLICT_START, _CONFLICT_END = re.compile(r"^<{7}(?: |$)"), re.compile(r"^>{7}(?: |$)")
+
+
+def refuse_conflicts(lines: list[str], where: str) -> None:
+    """A note git left mid-merge is never read (nor later rewritten): half of it would be lost."""
+    start = next((n for n, line in enumerate(lines) if _CONFLICT_START.match(line)), None)
+    if start is not None and any(_CONFLICT_END.match(line) for line in lines[start + 1 :]):
+        raise DiaryError(
+            f"{where}:{start + 1}: holds git conflict markers (<<<<<<<); resolve the conflict in the file, "
+            "then run `roadmap sync`"
+        )
+
+
 def week_from_path(path: str) -> int | None:
     """'week3.md', 'week-03-jan-2026.md', 'Week 1.md' -> the week number; None without one."""
     m = re.search(r"week[\s_-]*0*(\d+)", re.split(r"[\\/]", path)[-1], re.I)
@@ -389,6 +423,7 @@ def parse_week(text: str | bytes, *, path: str = "", week: int | None = None) ->
         except UnicodeDecodeError as exc:
             raise DiaryError(f"{where}: not UTF-8 text (bad byte at offset {exc.start}): save it as UTF-8") from None
     lines = _nl(text.removeprefix("\ufeff")).split("\n")
+    refuse_conflicts(lines, where)
     data, skip = _front_matter(lines, where)
     meta = _meta(data, lines[:skip], where) if data is not None else {}
     body = lines[skip:]
@@ -415,11 +450,12 @@ def parse_week(text: str | bytes, *, path: str = "", week: int | None = None) ->
         if depth == 1 and h1_week is None and (m := re.match(r"week\s*0*(\d+)\b", name, re.I)):
             h1_week = int(m[1])
         if kind := section_of(name):
+            # Read wherever it stands: '## Open questions' is often written after '## Notes'.
             section, level, used[a:b] = kind, depth, [True] * (b - a)
-            if kind == NOTES and depth == 2 and "week" in (data or {}):
-                break  # in the tool's own files everything after '## Notes' is free text, headings too
         elif section and depth <= level:
             section = None
+    code = {n for tok in tokens if tok.type in ("fence", "code_block") and tok.map for n in range(*tok.map)}
+    body = [line if n in code else _unescape_heading(line) for n, line in enumerate(body)]
     runs, run = [], []
     for line, taken in zip([*body, ""], [*used, True]):
         if taken:

@@ -92,6 +92,15 @@ def log_summary(before: WeekEntry, after: WeekEntry, where: str) -> str:
 
 
 EMPTY_ENTRY = "The entry is empty; nothing was saved."
+
+
+def kept_meanwhile(path: str) -> str:
+    return (
+        f"The week changed while the editor was open: its additions were kept beside yours, "
+        f"and that version was saved as {path}."
+    )
+
+
 UNCHANGED = "No changes; nothing was saved."
 
 

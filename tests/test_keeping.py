@@ -1,0 +1,114 @@
+"""Nothing a learner gives is ever lost, or changed without a word: the diary under concurrent
+commands and editors, notes read back wherever their headings stand, and files git left in conflict."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+RUN = "import sys; from roadmap_tracker.cli import main; sys.argv[0] = 'roadmap'; main()"
+
+
+def _spawn(ws, *args: str, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", RUN, *args],
+        cwd=ws.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1", **env},
+    )
+
+
+def _week(ws, week: int) -> dict:
+    [entry] = json.loads(ws("logs", "--json", "--week", str(week)).stdout)
+    return entry
+
+
+def test_logs_at_the_same_time_keep_every_entry(roadmap, monkeypatch):
+    monkeypatch.setenv("ROADMAP_TODAY", "2026-11-10")  # week 2, which has no entry yet
+    roadmap("status")
+    procs = [
+        _spawn(roadmap, "log", "-c", f"concept {i}", "-q", f"question {i}?", ROADMAP_TODAY="2026-11-10")
+        for i in range(6)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()
+    week = _week(roadmap, 2)
+    assert sorted(week["concepts"]) == [f"concept {i}" for i in range(6)]
+    assert sorted(q["text"] for q in week["questions"]) == [f"question {i}?" for i in range(6)]
+    note = (roadmap.root / "notes" / "week2.md").read_text()
+    assert all(f"- concept {i}\n" in note for i in range(6))
+
+
+def test_an_editor_left_open_keeps_what_another_terminal_added(roadmap, tmp_path, monkeypatch):
+    monkeypatch.setenv("ROADMAP_TODAY", "2026-11-10")
+    roadmap("log", "-c", "before the editor opened")
+    edited = tmp_path / "edited.md"
+    edited.write_text("## Key concepts\n\n- before the editor opened\n- written in the editor\n")
+    editor = tmp_path / "slow-editor"
+    # While it is open, another terminal adds to the same week; then the learner saves.
+    editor.write_text(
+        f"#!{sys.executable}\n"
+        "import os, shutil, subprocess, sys\n"
+        f"subprocess.run([sys.executable, '-c', {RUN!r}, 'log', '-c', 'from the other terminal'], check=True)\n"
+        f"shutil.copy({str(edited)!r}, sys.argv[-1])\n"
+    )
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.chdir(roadmap.root)
+    result = roadmap("log")
+    assert _week(roadmap, 2)["concepts"] == [
+        "before the editor opened",
+        "written in the editor",
+        "from the other terminal",
+    ]
+    [kept] = (roadmap.root / ".roadmap" / "backups").glob("week2-*-meanwhile.md")
+    assert "- from the other terminal\n" in kept.read_text()
+    assert result.stderr.startswith(
+        "The week changed while the editor was open: its additions were kept beside yours, and that version was "
+        f"saved as .roadmap/backups/{kept.name}.\n"
+    )
+
+
+CONFLICTED = """\
+---
+week: 2
+---
+# Week 2
+
+## Key concepts
+
+<<<<<<< HEAD
+- attention
+=======
+- positional encodings
+>>>>>>> origin/main
+"""
+
+
+def test_a_note_in_git_conflict_is_left_alone_until_it_is_resolved(roadmap, monkeypatch):
+    monkeypatch.setenv("ROADMAP_TODAY", "2026-11-10")
+    roadmap("log", "-c", "tokenizers")
+    note = roadmap.root / "notes" / "week2.md"
+    note.write_text(CONFLICTED)
+    warned = roadmap("status").stderr
+    assert warned == (
+        f"Warning: {note}:8: holds git conflict markers (<<<<<<<); resolve the conflict in the file, then run "
+        "`roadmap sync`; the file was left as it is and not read.\n"
+    )
+    refused = roadmap("log", "-c", "more", code=2)
+    assert refused.stderr.splitlines()[-1].startswith("Error: notes/week2.md:8: holds git conflict markers")
+    assert note.read_text() == CONFLICTED
+    assert _week(roadmap, 2)["concepts"] == ["tokenizers"]
+    assert roadmap("sync", code=2).stderr.startswith(f"Error: {note}:8: holds git conflict markers")
+    note.write_text(
+        CONFLICTED.replace("<<<<<<< HEAD\n", "").replace("=======\n", "").replace(">>>>>>> origin/main\n", "")
+    )
+    read = roadmap("status").stderr.splitlines()
+    assert read[0] == "Read week2.md into the diary."
+    assert read[1].startswith("Kept the earlier version in .roadmap/backups/week2-")  # the store's, before the merge
+    assert _week(roadmap, 2)["concepts"] == ["attention", "positional encodings"]
