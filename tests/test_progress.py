@@ -84,12 +84,14 @@ def test_a_step_of_only_skipped_items_is_not_done(roadmap):
     assert "nn-intro" not in roadmap.states()
 
 
-def test_a_step_checked_directly_counts_whole(roadmap):
+def test_a_step_checked_directly_is_marked_done_but_ticks_no_item(roadmap):
+    roadmap("check", "1.r1")
     roadmap("check", "1")
     data = status(roadmap)
     assert data["steps"][0]["state"] == "done"
-    assert data["done"] == 7
-    assert "marked done" in roadmap("status").stdout
+    assert data["done"] == 1  # the percentage never counts an unchecked item as done
+    line = roadmap("status").stdout.splitlines()[3]
+    assert line.startswith("✓ 1. Mathematical Foundations") and "███░░░░░░░░░░░░░░░░░ 1/7  marked done" in line
     # Unchecking an item of a step the learner closed by hand leaves the step closed.
     roadmap("check", "1.r1")
     roadmap("uncheck", "1.r1")
@@ -320,3 +322,23 @@ def test_the_step_tally_always_equals_a_recount(tmp_path_factory, steps):
         else:
             ws.cli.invoke(app, ["--workspace", str(ws.root), verb, what])  # a reference an edit removed is refused
         assert _tally(ws) == _recount(ws)
+
+
+def test_a_step_the_tool_closed_reopens_when_the_plan_adds_an_item(roadmap):
+    roadmap("check", "2.r1", "2.p1", "2.p2", "--date", "2026-11-10")
+    roadmap("check", "1")  # marked done by hand, with its items to do
+    plan = roadmap.root / "roadmap.yaml"
+    text = plan.read_text()
+    text = text.replace("      - Train that network", "      - Plot its loss curve\n      - Train that network", 1)
+    plan.write_text(
+        text.replace("      - Fit a linear regression", "      - Derive softmax\n      - Fit a linear regression", 1)
+    )
+    result = roadmap("status")
+    assert result.stderr == (
+        "roadmap.yaml changed: 2 added.\nStep 2 Introduction to Neural Networks is now in progress.\n"
+    )
+    assert roadmap.states()["nn-intro"] == "in_progress"
+    assert roadmap.states()["math"] == "done"  # the learner's own mark stands
+    assert roadmap.query(
+        "SELECT note, auto FROM event e JOIN item i ON i.id = e.item_id WHERE i.key = 'nn-intro' ORDER BY e.id DESC LIMIT 1"
+    ) == [("an item was added to roadmap.yaml", 1)]

@@ -53,6 +53,11 @@ def open_store(ctx: typer.Context) -> tuple[Workspace, sqlite3.Connection]:
     db = connect(ws.db_path)
     report = sync(db, ws)
     output.messages(progress_view.synced_on_open(ws, report, fresh))
+    if report is not None and not report.empty:
+        from ..clock import today
+        from ..progress.states import reopen_after_plan_edit
+
+        output.messages(progress_view.changes(reopen_after_plan_edit(db, today())))
     notes = sync_notes(db, ws)
     output.messages(diary_view.notes_read(ws, notes) + diary_view.notes_refused(notes))
     return ws, db

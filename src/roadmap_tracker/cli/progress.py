@@ -160,10 +160,12 @@ def history(
 @app.command()
 def sync(ctx: typer.Context, json: JsonOpt = False):
     """Re-read roadmap.yaml now and print what changed: added, renamed, moved, removed."""
+    from ..clock import today
     from ..diary.mirror import sync_notes
     from ..errors import UsageError
+    from ..progress.states import reopen_after_plan_edit
     from ..render.diary import notes_read
-    from ..render.progress import IN_STEP, sync_lines, synced
+    from ..render.progress import IN_STEP, changes, sync_lines, synced
     from ..store.connection import connect
     from ..store.sync import sync as run_sync
     from .context import workspace
@@ -171,6 +173,7 @@ def sync(ctx: typer.Context, json: JsonOpt = False):
     ws = workspace(ctx)
     db = connect(ws.db_path)
     report = run_sync(db, ws, force=True)
+    reopened = reopen_after_plan_edit(db, today())
     notes = sync_notes(db, ws)
     output.messages(notes_read(ws, notes))
     if notes.problems:
@@ -182,3 +185,4 @@ def sync(ctx: typer.Context, json: JsonOpt = False):
     else:
         output.data(sync_lines(report))
         output.message(synced(report))
+    output.messages(changes(reopened))

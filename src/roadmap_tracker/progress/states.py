@@ -60,6 +60,16 @@ def set_state(
     return changes
 
 
+def reopen_after_plan_edit(db: sqlite3.Connection, day: date) -> list[Change]:
+    """Reopen the steps the tool closed whose plan now holds an item still to do. A step the
+    learner marked done by hand stays done."""
+    with transaction(db):
+        reopened = store.reopened_by_plan(db)
+        for step_id in reopened:
+            store.add_event(db, step_id, "in_progress", day, "an item was added to roadmap.yaml", auto=True)
+    return [Change(item, "done", "in_progress", auto=True) for item in store_items.items(db, reopened)]
+
+
 def _settle_step(db: sqlite3.Connection, step_id: int, day: date) -> tuple[str, str] | None:
     """A step is done when all its items are done or skipped (with at least one
     done); a step the tool closed reopens when one of its items does."""

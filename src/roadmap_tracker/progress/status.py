@@ -31,9 +31,11 @@ class StepStatus(NamedTuple):
 
     @property
     def fraction(self) -> float:
-        if self.state == "done":
-            return 1.0
-        return self.done / self.counted if self.counted else 0.0
+        """How much of the bar is full: the items done. A step marked done by hand with items
+        left unchecked is not drawn full; a step with nothing to count is full once done."""
+        if not self.counted:
+            return 1.0 if self.state == "done" else 0.0
+        return self.done / self.counted
 
 
 class NextItem(NamedTuple):
@@ -88,8 +90,8 @@ def overall(steps: Iterable[tuple[str, int, int, int]]) -> tuple[int, int, int]:
         else:
             skipped += step_skipped
             counted += total - step_skipped
-            # A step the learner marked done counts whole, as in a README's progress checklist.
-            done += total - step_skipped if state == "done" else step_done
+            # Only items checked off count: a step marked done by hand does not tick its items.
+            done += step_done
     return done, counted, skipped
 
 

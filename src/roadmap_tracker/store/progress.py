@@ -190,3 +190,16 @@ def active_weeks(db: sqlite3.Connection, first_day: date, until: date) -> set[in
         {"first": first_day.isoformat(), "until": until.isoformat()},
     )
     return {r[0] for r in rows}
+
+
+def reopened_by_plan(db: sqlite3.Connection) -> list[int]:
+    """Steps the tool closed because all their items were done, that now have an item to do:
+    roadmap.yaml gave them a new one."""
+    rows = db.execute(
+        """SELECT s.id FROM item s CROSS JOIN step_tally t ON t.step_id = s.id
+           WHERE s.kind = 'step' AND s.archived_at IS NULL AND s.state = 'done'
+             AND NOT (t.done > 0 AND t.done + t.skipped = t.total)
+             AND (SELECT auto FROM event WHERE item_id = s.id ORDER BY id DESC LIMIT 1) = 1
+           ORDER BY s.position"""
+    )
+    return [r[0] for r in rows]
