@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ from typer.testing import CliRunner
 from roadmap_tracker.cli import app
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+# Every test runs on this day (through ROADMAP_TODAY), whatever the calendar says when CI runs:
+# the tool refuses dates after today, and reports count weeks up to it.
+TODAY = date(2026, 12, 31)
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +25,7 @@ def _isolated(tmp_path, monkeypatch):
     for name in ("ROADMAP_HOME", "ROADMAP_DB", "ROADMAP_DEBUG", "VISUAL", "EDITOR", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("ROADMAP_TODAY", TODAY.isoformat())
     monkeypatch.chdir(tmp_path)
 
 

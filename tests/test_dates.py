@@ -1,3 +1,4 @@
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -75,7 +76,7 @@ def test_months_clip_to_the_end_of_shorter_months():
 
 
 def test_today_defaults_to_the_real_today():
-    assert parse_date("today") == date.today()
+    assert parse_date("today") == date.fromisoformat(os.environ["ROADMAP_TODAY"])  # the pinned clock
 
 
 @pytest.mark.parametrize(

@@ -246,6 +246,7 @@ def test_json_backup_has_every_table_with_its_columns(tiny):
             "week_starts",
             "notes_dir",
             "synced_at",
+            "date_order",
         ],
         "item": [
             "id",

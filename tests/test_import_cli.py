@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from roadmap_tracker.cli import app
 from roadmap_tracker.plan.roadmap_file import load_roadmap
 
-from conftest import CORPUS, Runner
+from conftest import CORPUS, TODAY, Runner
 
 README = """\
 # Learn ML
@@ -87,7 +87,7 @@ def test_outside_a_workspace_import_creates_one(tmp_path):
         "Not recorded: 1 ticked reflection question (answers are progress there: `roadmap reflect`).\n"
         'not imported: line 24: "License" is not a learning step: 1 paragraph not imported\n'
     )
-    assert (tmp_path / "roadmap.yaml").read_text() == f"version: 1\nstarted: {date.today()}\n{PLAN}"
+    assert (tmp_path / "roadmap.yaml").read_text() == f"version: 1\nstarted: {TODAY}\n{PLAN}"
     ws = Runner(tmp_path)
     assert ws.states() == {"maths": "done", "maths/linear-algebra": "done", "maths/fit-a-line": "done"}
     assert ws.query("SELECT DISTINCT day, note FROM event") == [("2026-11-20", "imported from README.md")]

@@ -7,13 +7,11 @@ import os
 import shutil
 import stat
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from conftest import CORPUS
-
-TODAY = date.today()
+from conftest import CORPUS, TODAY
 
 
 @pytest.fixture

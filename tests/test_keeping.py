@@ -9,6 +9,10 @@ import stat
 import subprocess
 import sys
 
+from roadmap_tracker.cli import app
+
+from conftest import Runner
+
 RUN = "import sys; from roadmap_tracker.cli import main; sys.argv[0] = 'roadmap'; main()"
 
 
@@ -112,3 +116,54 @@ def test_a_note_in_git_conflict_is_left_alone_until_it_is_resolved(roadmap, monk
     assert read[0] == "Read week2.md into the diary."
     assert read[1].startswith("Kept the earlier version in .roadmap/backups/week2-")  # the store's, before the merge
     assert _week(roadmap, 2)["concepts"] == ["attention", "positional encodings"]
+
+
+# --- dates mean what the learner meant ---------------------------------------------------
+
+
+def test_a_day_after_today_is_refused_unless_it_is_a_plan(roadmap):
+    # conftest pins today to Thursday 2026-12-31.
+    refused = roadmap("check", "1.r1", "--date", "tomorrow", code=2)
+    assert refused.stderr == (
+        "Error: --date: 'tomorrow' is 2027-01-01, after today (2026-12-31); record what happened "
+        "(--future records a plan)\n"
+    )
+    assert roadmap.query("SELECT COUNT(*) FROM event") == [(0,)]
+    roadmap("start", "1.r1", "--date", "2027-01-04", "--future")
+    assert json.loads(roadmap("history", "--json").stdout)[0]["day"] == "2027-01-04"
+    assert roadmap("log", "--week", "99", "-c", "x", code=2).stderr == (
+        "Error: --week 99 begins on 2028-09-18, after today (2026-12-31); the diary records what happened\n"
+    )
+    assert roadmap("log", "-c", "x", "--date", "2027-01-01", code=2).stderr.startswith(
+        "Error: --date: '2027-01-01' is 2027-01-01, after today"
+    )
+    assert roadmap("reflect", "--answer", "1.q1", "x", "--date", "next week", code=2).stderr.startswith(
+        "Error: --date: 'next week' is 2027-01-07, after today"
+    )
+    assert not (roadmap.root / "notes" / "week9.md").exists()
+
+
+def test_an_ambiguous_date_is_refused_with_both_readings_until_the_order_is_set(roadmap):
+    assert roadmap("check", "1.r1", "--date", "12/11/2026", code=2).stderr == (
+        "Error: --date: '12/11/2026' could be 12 November 2026 or 11 December 2026: write 2026-11-12 or "
+        "2026-12-11, or set date_order: dmy or mdy in roadmap.yaml\n"
+    )
+    roadmap("check", "1.r1", "--date", "13/11/2026")  # only one reading is a date
+    plan = roadmap.root / "roadmap.yaml"
+    plan.write_text(plan.read_text().replace("week_starts:", "date_order: dmy\nweek_starts:", 1))
+    roadmap("check", "1.r2", "--date", "12/11/2026")
+    assert [(e["ref"], e["day"]) for e in json.loads(roadmap("history", "--json").stdout)] == [
+        ("1.r1", "2026-11-13"),
+        ("1.r2", "2026-11-12"),
+    ]
+
+
+def test_a_start_given_in_weeks_begins_week_one_on_its_first_day(tmp_path):
+    ws = tmp_path / "ws"
+    result = Runner(ws).cli.invoke(app, ["init", str(ws), "--start", "6 weeks ago"])
+    # Six weeks before Thursday 2026-12-31 is Thursday 2026-11-19; its week begins on Monday 16 November.
+    assert "started: 2026-11-16\n" in (ws / "roadmap.yaml").read_text()
+    assert result.stderr.splitlines()[1] == "Week 1 begins on Monday 2026-11-16."
+    exact = tmp_path / "exact"
+    Runner(exact).cli.invoke(app, ["init", str(exact), "--start", "2026-11-19"])
+    assert "started: 2026-11-19\n" in (exact / "roadmap.yaml").read_text()  # a day given exactly stays as typed

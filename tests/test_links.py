@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
 
 import pytest
 
+from conftest import TODAY
 from local_server import closed_port, serve, without_proxies
 
 P1 = "1.p1 Fit a linear regression with hand-written gradient descent in NumPy"
@@ -232,7 +232,7 @@ def test_check_records_status_redirects_and_errors(roadmap, base):
         (None, None, None, None, True),
         (None, None, None, None, True),
     ]
-    today = date.today().isoformat()
+    today = TODAY.isoformat()
     assert all(x["checked_at"] for x in got)
     table = roadmap("links", "1.p2").stdout
     assert f"200 after 1 redirect {today}" in table

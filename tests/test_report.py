@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from datetime import date
@@ -21,11 +22,12 @@ from test_export import PLAN
 
 def on(ws: Runner, monkeypatch, day: str, *args: str):
     """Run a command as if today were ``day``."""
+    pinned = os.environ["ROADMAP_TODAY"]
     monkeypatch.setenv("ROADMAP_TODAY", day)
     try:
         return ws(*args)
     finally:
-        monkeypatch.delenv("ROADMAP_TODAY")
+        monkeypatch.setenv("ROADMAP_TODAY", pinned)
 
 
 @pytest.fixture

@@ -55,18 +55,20 @@ _RELATIVE_WORDS = {
 }
 
 
-def parse_date(text: str, *, today: date | None = None, label: str | None = None) -> date:
+def parse_date(text: str, *, today: date | None = None, label: str | None = None, order: str | None = None) -> date:
     """Read a date the way a person would type it on the command line.
 
-    ``label`` (an option such as ``--date``) leads the message of a refusal."""
+    ``label`` (an option such as ``--date``) leads the message of a refusal. A numeric date that
+    reads two ways (12/11/2026) is refused unless ``order`` ("dmy" or "mdy") says which."""
     if today is None:
         from .clock import today as clock_today
 
         today = clock_today()
     shown = text.strip()
     words = " ".join(shown.lower().split())
+    _refuse_ambiguous(words, shown, label, order)
     try:
-        result = _read(words, today) if words else None
+        result = _read(words, today, order) if words else None
     # Offsets such as '-99999y' overflow before the range check can see them.
     except (ValueError, OverflowError) as exc:
         raise _bad(shown, label) from exc
@@ -78,7 +80,7 @@ def parse_date(text: str, *, today: date | None = None, label: str | None = None
     return result
 
 
-def _read(words: str, today: date) -> date | None:
+def _read(words: str, today: date, order: str | None = None) -> date | None:
     if _ISO.fullmatch(words):
         return date.fromisoformat(words)
     if words in _RELATIVE_WORDS:
@@ -96,7 +98,41 @@ def _read(words: str, today: date) -> date | None:
     if m:
         amount, unit = m.groups()
         return _shift(today, -int(amount), _UNIT_WORDS.get(unit.rstrip("s"), unit[0]))
-    return _free_form(words, today)
+    return _free_form(words, today, dayfirst=order == "dmy")
+
+
+# Day, month and year in digits: 12/11/2026, 12.11.26, 3-4-2026.
+_NUMERIC = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
+DATE_ORDERS = ("dmy", "mdy")
+
+
+def _refuse_ambiguous(words: str, shown: str, label: str | None, order: str | None) -> None:
+    m = _NUMERIC.fullmatch(words)
+    if not m or order in DATE_ORDERS:
+        return
+    first, second = int(m[1]), int(m[2])
+    if first == second or first > 12 or second > 12:
+        return  # only one reading is a date
+    year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+    try:
+        day_first, month_first = date(year, second, first), date(year, first, second)
+    except ValueError:
+        return
+    message = (
+        f"'{shown}' could be {day_first:%-d %B %Y} or {month_first:%-d %B %Y}: write {day_first.isoformat()} "
+        f"or {month_first.isoformat()}, or set date_order: dmy or mdy in roadmap.yaml"
+    )
+    raise _bad(shown, label, message)
+
+
+def is_week_phrase(text: str) -> bool:
+    """Whether a typed date counts in weeks ('6 weeks ago', '-2w', 'last week'): it names a week
+    more than a day."""
+    words = " ".join(text.lower().split())
+    m, ago = _SHORT_OFFSET.fullmatch(words), _AGO.fullmatch(words)
+    return words in ("last week", "next week", "this week") or bool(
+        (m and m[3] == "w") or (ago and ago[2].startswith("w"))
+    )
 
 
 def _shift(today: date, amount: int, unit: str) -> date:
@@ -136,12 +172,12 @@ def _weekday_index(name: str) -> int | None:
     return None
 
 
-def _free_form(words: str, today: date) -> date | None:
+def _free_form(words: str, today: date, *, dayfirst: bool = False) -> date | None:
     from dateutil import parser
 
     try:
         # The default fills in what the text leaves out, so 'March 3' is this year's.
-        parsed = parser.parse(words, default=datetime(today.year, today.month, today.day))
+        parsed = parser.parse(words, default=datetime(today.year, today.month, today.day), dayfirst=dayfirst)
     except (parser.ParserError, ValueError, OverflowError):
         return None
     return parsed.date()

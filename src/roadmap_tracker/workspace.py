@@ -119,8 +119,13 @@ class Created(NamedTuple):
     text: str
 
 
-def create(root: Path, text: str, source: str, started: date | None, db_path: Path | None = None) -> Created:
-    """Validate the plan, then write roadmap.yaml and notes/; refuses an existing workspace."""
+def create(
+    root: Path, text: str, source: str, started: date | None, db_path: Path | None = None, *, week_of: bool = False
+) -> Created:
+    """Validate the plan, then write roadmap.yaml and notes/; refuses an existing workspace.
+
+    ``week_of``: ``started`` names a week ('6 weeks ago'), so week 1 begins on that week's first
+    day as the plan counts weeks, rather than with a single day of it."""
     from .clock import today
     from .files import atomic_write
     from .plan.roadmap_file import load_roadmap
@@ -131,6 +136,10 @@ def create(root: Path, text: str, source: str, started: date | None, db_path: Pa
             f"{root} already holds a roadmap workspace", hint="nothing was changed; use `roadmap status` there"
         )
     roadmap = load_roadmap(Path(source), text)  # refuse a bad plan before writing anything
+    if started is not None and week_of:
+        from .dates import week_start
+
+        started = week_start(started, roadmap.week_starts)
     if started is not None or roadmap.started is None:
         text = with_start_date(text, started or today())
         load_roadmap(Path(source), text)

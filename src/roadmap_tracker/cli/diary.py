@@ -50,16 +50,19 @@ def log(
     With `-`, reads a Markdown entry from standard input. Otherwise the options
     say what to add: `roadmap log -c "chain rule" -e "lr 0.1" -r "diverged" -q "why?"`.
     """
+    from ..clock import today
     from ..diary.entries import blank, from_options, is_empty, load, merge
     from ..diary.mirror import add, note_path
-    from ..errors import UsageError
+    from ..errors import BadWeek, UsageError
     from ..render.diary import log_summary
     from ..store.items import calendar
 
     ws, db = open_store(ctx)
-    when = day(date)
+    when = day(date, "--date", db)
     number = week if week is not None else calendar(db).week_of(when)
-    calendar(db).dates(number)  # refuses a week before week 1
+    first, _ = calendar(db).dates(number)  # refuses a week before week 1
+    if first > today():
+        raise BadWeek(f"--week {number} begins on {first}, after today ({today()}); the diary records what happened")
     base = load(db, number) or blank(db, number)
     if source not in (None, "-"):
         raise UsageError(
@@ -195,8 +198,8 @@ def questions_answer(
     from ..progress.refs import resolve
     from ..render.diary import question_answered
 
-    when = day(date)
     _, db = open_store(ctx)
+    when = day(date, "--date", db)
     by = resolve(db, item) if item else None
     if text is None:
         from .editor import edit
@@ -228,8 +231,8 @@ def reflect(
     from ..render.diary import no_reflection_questions, reflection_answered, reflections_saved
     from ..store.items import current_step
 
-    when = day(date)
     _, db = open_store(ctx)
+    when = day(date, "--date", db)
     if answer is not None:
         item = resolve(db, answer[0])
         if item.kind != "question":

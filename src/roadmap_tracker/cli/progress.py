@@ -13,6 +13,7 @@ app = typer.Typer()
 DateOpt = Annotated[
     Optional[str], typer.Option("--date", "-d", help="When it happened: 2026-11-20, yesterday, -3d, last monday…")
 ]
+FutureOpt = Annotated[bool, typer.Option("--future", help="Allow a --date after today: a plan, not a record.")]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", "-n", help="A note kept with this change in the history.")]
 ItemsArg = Annotated[
     list[str],
@@ -49,10 +50,15 @@ def init(
             raise UsageError(f"--from {from_file}: cannot read it ({getattr(exc, 'strerror', None) or exc})") from exc
     else:
         text, source = bundled_roadmap(), "bundled roadmap.yaml"
-    made = create(root, text, source, day(start, "--start") if start else None, db_option(ctx))
+    from ..dates import is_week_phrase
+
+    started = day(start, "--start", future=None) if start else None
+    made = create(root, text, source, started, db_option(ctx), week_of=bool(start and is_week_phrase(start)))
     db = connect(made.workspace.db_path)
     sync(db, made.workspace, force=True)
-    output.messages(created(root, kind_counts(db)))
+    from ..store.items import calendar
+
+    output.messages(created(root, kind_counts(db), calendar(db).first_day))
 
 
 @app.command()
@@ -100,39 +106,39 @@ def show(
     output.show(step_view(detail))
 
 
-def _set(ctx: typer.Context, refs: list[str], state: str, date: str | None, note: str | None) -> None:
+def _set(ctx: typer.Context, refs: list[str], state: str, date: str | None, note: str | None, future: bool) -> None:
     from ..progress.refs import resolve
     from ..progress.states import set_state
     from ..render.progress import changes
 
-    when = day(date)
     _, db = open_store(ctx)
+    when = day(date, "--date", db, future=future)
     items = [resolve(db, ref) for ref in refs]  # every reference is checked before anything is written
     output.messages(changes(set_state(db, items, state, when, note)))
 
 
 @app.command()
-def check(ctx: typer.Context, items: ItemsArg, date: DateOpt = None, note: NoteOpt = None):
+def check(ctx: typer.Context, items: ItemsArg, date: DateOpt = None, note: NoteOpt = None, future: FutureOpt = False):
     """Mark items done. Checking every item of a step marks the step done."""
-    _set(ctx, items, "done", date, note)
+    _set(ctx, items, "done", date, note, future)
 
 
 @app.command()
-def uncheck(ctx: typer.Context, items: ItemsArg, date: DateOpt = None, note: NoteOpt = None):
+def uncheck(ctx: typer.Context, items: ItemsArg, date: DateOpt = None, note: NoteOpt = None, future: FutureOpt = False):
     """Mark items as still to do (the history keeps what they were)."""
-    _set(ctx, items, "todo", date, note)
+    _set(ctx, items, "todo", date, note, future)
 
 
 @app.command()
-def start(ctx: typer.Context, items: ItemsArg, date: DateOpt = None, note: NoteOpt = None):
+def start(ctx: typer.Context, items: ItemsArg, date: DateOpt = None, note: NoteOpt = None, future: FutureOpt = False):
     """Mark items in progress."""
-    _set(ctx, items, "in_progress", date, note)
+    _set(ctx, items, "in_progress", date, note, future)
 
 
 @app.command()
-def skip(ctx: typer.Context, items: ItemsArg, date: DateOpt = None, note: NoteOpt = None):
+def skip(ctx: typer.Context, items: ItemsArg, date: DateOpt = None, note: NoteOpt = None, future: FutureOpt = False):
     """Skip items: they leave the count and show as skipped, never as done."""
-    _set(ctx, items, "skipped", date, note)
+    _set(ctx, items, "skipped", date, note, future)
 
 
 @app.command()

@@ -179,25 +179,43 @@ def _bullet(item: str) -> str:
     return "\n".join([f"{mark} {first}"] + [f"  {line}" if line else "" for line in rest])
 
 
-# A notes line that would read back as a section heading is written with its '#' escaped, and
-# read back without the escape: '\## Questions' in the notes stays a line of the notes.
-_ESCAPED_HEADING = re.compile(r"^( {0,3})\\(#{1,6}(?:[ \t].*)?)$")
+# A notes line that would read back as a section heading is written escaped, and read back
+# without the escape: '\## Questions', or 'Results' over '\---', stays a line of the notes.
+# Lines the learner wrote that already look escaped gain one more backslash, so reading back
+# (which removes one from every such line) returns the very text. Only the tool's own files
+# (front matter with 'week:') are read with that rule: a hand-written '\#' stays as written.
+_LOOKS_ESCAPED = re.compile(r"^( {0,3})(\\+)(#.*|=+[ \t]*|-+[ \t]*)$")
+
+
+def _code_lines(tokens) -> set[int]:
+    return {n for tok in tokens if tok.type in ("fence", "code_block") and tok.map for n in range(*tok.map)}
 
 
 def _escape_headings(text: str) -> str:
     lines = text.split("\n")
-    for tok in _md().parse(text):
-        if tok.type == "heading_open" and tok.level == 0 and tok.markup.startswith("#") and tok.map:
-            n = tok.map[0]
-            if section_of(lines[n].strip().lstrip("#")):
-                stripped = lines[n].lstrip(" ")
-                lines[n] = lines[n][: len(lines[n]) - len(stripped)] + "\\" + stripped
+    code = _code_lines(_md().parse(text))
+    lines = [line if n in code else _LOOKS_ESCAPED.sub(r"\1\\\2\3", line) for n, line in enumerate(lines)]
+    # Escaping one heading can join lines into another (a paragraph over '==='): repeat until none is left.
+    for _ in range(len(lines) + 1):
+        tokens = _md().parse("\n".join(lines))
+        found = [
+            tok.map[0] if tok.markup.startswith("#") else tok.map[1] - 1
+            for i, tok in enumerate(tokens)
+            if tok.type == "heading_open" and tok.level == 0 and tok.map and section_of(tokens[i + 1].content)
+        ]
+        if not found:
+            break
+        for n in found:
+            stripped = lines[n].lstrip(" ")
+            lines[n] = lines[n][: len(lines[n]) - len(stripped)] + "\\" + stripped
     return "\n".join(lines)
 
 
-def _unescape_heading(line: str) -> str:
-    m = _ESCAPED_HEADING.match(line)
-    return f"{m[1]}{m[2]}" if m and section_of(m[2].lstrip("#")) else line
+def _unescape_headings(lines: list[str], code: set[int]) -> list[str]:
+    return [
+        line if n in code else _LOOKS_ESCAPED.sub(lambda m: m[1] + m[2][1:] + m[3], line)
+        for n, line in enumerate(lines)
+    ]
 
 
 def render_body(e: WeekEntry) -> str:
@@ -454,8 +472,8 @@ def parse_week(text: str | bytes, *, path: str = "", week: int | None = None) ->
             section, level, used[a:b] = kind, depth, [True] * (b - a)
         elif section and depth <= level:
             section = None
-    code = {n for tok in tokens if tok.type in ("fence", "code_block") and tok.map for n in range(*tok.map)}
-    body = [line if n in code else _unescape_heading(line) for n, line in enumerate(body)]
+    if "week" in (data or {}):  # the tool's own file: its escapes come off
+        body = _unescape_headings(body, _code_lines(tokens))
     runs, run = [], []
     for line, taken in zip([*body, ""], [*used, True]):
         if taken:

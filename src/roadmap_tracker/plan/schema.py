@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from ..dates import WEEKDAYS
+from ..dates import DATE_ORDERS, WEEKDAYS
 from ..errors import BadURL
 from ..urls import LINK_KINDS, normalize_url
 
@@ -35,6 +35,7 @@ class Item(_Model):
     id: Id | None = None
     title: Text
     url: str | None = None
+    note: str | None = None  # the learner's own words on the item, kept as written
     items: list[Item] = []
 
     _shorthand = model_validator(mode="before")(_title_shorthand)
@@ -84,6 +85,7 @@ class Roadmap(_Model):
     started: date | None = None
     week_starts: Literal[WEEKDAYS] = "monday"  # type: ignore[valid-type]
     notes_dir: Text = "notes"
+    date_order: Literal[DATE_ORDERS] | None = None  # type: ignore[valid-type]  # how 12/11/2026 reads
     steps: list[Step] = Field(min_length=1)
     deliverables: list[Deliverable] = []
 

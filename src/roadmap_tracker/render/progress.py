@@ -162,8 +162,12 @@ def step_view(detail: StepDetail):
             grid.add_column(overflow="fold")  # a long URL folds, so it can still be copied whole
             parts += [Text(), Text(KIND_HEADINGS[kind], "bold"), grid]
         indent = "  " * (item.depth + 1)
+        # The note is the item row's body; progress.status.ShownItem does not pass it on yet, hence getattr.
+        note = getattr(item, "note", None)
         if item.kind == "question":
             cell = Text(item.title)
+            if note:
+                cell.append_text(Text("\n" + note.strip(), "dim"))
             for answer in detail.answers.get(item.id, []):
                 cell.append_text(Text.assemble("\n", (f"{answer['day']}: ", "dim"), answer["text"]))
             grid.add_row(Text(indent), Text(item.ref, "cyan"), cell)
@@ -173,6 +177,8 @@ def step_view(detail: StepDetail):
             cell.append(f"  {LABELS[item.state]} {item.day}", "dim")
         if item.url:
             cell.append_text(Text("\n" + item.url, "blue"))
+        if note:
+            cell.append_text(Text("\n" + note.strip(), "dim"))
         grid.add_row(Text.assemble(indent, (BOX[item.state], STYLE[item.state])), Text(item.ref, "cyan"), cell)
     return Group(*parts)
 
@@ -218,11 +224,12 @@ def changes(found: list[Change]) -> list[str]:
     return out
 
 
-def created(root, counts: dict[str, int]) -> list[str]:
+def created(root, counts: dict[str, int], first_day) -> list[str]:
     return [
         f"Created a roadmap workspace in {root}: {counts.get('step', 0)} steps, "
         f"{counts.get('resource', 0) + counts.get('project', 0)} resources and mini projects, "
         f"{counts.get('question', 0)} reflection questions, {counts.get('deliverable', 0)} deliverables.",
+        f"Week 1 begins on {first_day:%A} {first_day.isoformat()}.",
         "Next: `roadmap status`.",
     ]
 

@@ -29,6 +29,7 @@ class Header(NamedTuple):
     started: date | None
     week_starts: str
     notes_dir: str
+    date_order: str | None  # "dmy" or "mdy": how an ambiguous 12/11/2026 reads; None refuses it
 
 
 class TrackedItem(NamedTuple):
@@ -64,12 +65,12 @@ class TrackedItem(NamedTuple):
 
 def header(db: sqlite3.Connection) -> Header | None:
     row = db.execute(
-        "SELECT title, source, started, week_starts, notes_dir FROM roadmap WHERE id = ?", (ROADMAP_ID,)
+        "SELECT title, source, started, week_starts, notes_dir, date_order FROM roadmap WHERE id = ?", (ROADMAP_ID,)
     ).fetchone()
     if row is None:
         return None
     started = date.fromisoformat(row["started"]) if row["started"] else None
-    return Header(row["title"], row["source"], started, row["week_starts"], row["notes_dir"])
+    return Header(row["title"], row["source"], started, row["week_starts"], row["notes_dir"], row["date_order"])
 
 
 def calendar(db: sqlite3.Connection) -> Calendar:

@@ -255,3 +255,9 @@ def m005_step_tally(db: sqlite3.Connection) -> None:
         # The days with changes made by hand, for streaks and the activity calendar, from the index alone.
         "CREATE INDEX ix_event_hand_day ON event (auto, day)",
     )
+
+
+@migration
+def m006_date_order(db: sqlite3.Connection) -> None:
+    # roadmap.yaml's date_order, so a command reads 12/11/2026 the way the learner writes dates.
+    _run(db, "ALTER TABLE roadmap ADD COLUMN date_order VARCHAR")

@@ -83,17 +83,18 @@ def sync(db: sqlite3.Connection, ws: Workspace, *, force: bool = False) -> SyncR
             started,
             roadmap.week_starts,
             roadmap.notes_dir,
+            roadmap.date_order,
             utc_stamp(),
         )
         db.execute(
             """INSERT INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash,
-                   started, week_starts, notes_dir, synced_at)
-               VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   started, week_starts, notes_dir, date_order, synced_at)
+               VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (id) DO UPDATE SET title = excluded.title, source = excluded.source,
                    source_size = excluded.source_size, source_mtime_ns = excluded.source_mtime_ns,
                    source_hash = excluded.source_hash, started = excluded.started,
                    week_starts = excluded.week_starts, notes_dir = excluded.notes_dir,
-                   synced_at = excluded.synced_at""",
+                   date_order = excluded.date_order, synced_at = excluded.synced_at""",
             header,
         )
     return report

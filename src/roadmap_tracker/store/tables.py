@@ -34,6 +34,7 @@ class RoadmapRow(SQLModel, table=True):
     week_starts: str = "monday"
     notes_dir: str = "notes"
     synced_at: str
+    date_order: Optional[str] = None  # "dmy" or "mdy", from roadmap.yaml
 
 
 class ItemRow(SQLModel, table=True):
