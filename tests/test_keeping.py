@@ -167,3 +167,27 @@ def test_a_start_given_in_weeks_begins_week_one_on_its_first_day(tmp_path):
     exact = tmp_path / "exact"
     Runner(exact).cli.invoke(app, ["init", str(exact), "--start", "2026-11-19"])
     assert "started: 2026-11-19\n" in (exact / "roadmap.yaml").read_text()  # a day given exactly stays as typed
+
+
+# --- plan edits keep every link between records ---------------------------------------------
+
+
+def test_an_item_moved_to_another_step_keeps_its_state_and_history(roadmap):
+    roadmap("start", "2x2 matrix", "--date", "2026-11-03")
+    roadmap("check", "2x2 matrix", "--date", "2026-11-05", "--note", "finished early")
+    plan = roadmap.root / "roadmap.yaml"
+    text = plan.read_text()
+    line = "      - Plot how a 2x2 matrix transforms the plane\n"
+    assert line in text
+    text = text.replace(line, "")
+    text = text.replace("      - Train that network", line + "      - Train that network", 1)
+    plan.write_text(text)
+    assert roadmap("sync").stdout == "moved    Plot how a 2x2 matrix transforms the plane\n"
+    moved = json.loads(roadmap("show", "2", "--json").stdout)["items"]
+    [item] = [i for i in moved if i["title"] == "Plot how a 2x2 matrix transforms the plane"]
+    assert (item["state"], item["day"]) == ("done", "2026-11-05")
+    history = json.loads(roadmap("history", item["ref"], "--json").stdout)
+    assert [(e["state"], e["day"], e["note"]) for e in history] == [
+        ("done", "2026-11-05", "finished early"),
+        ("in_progress", "2026-11-03", None),
+    ]

@@ -113,25 +113,31 @@ def apply_rows(db: sqlite3.Connection, rows: list) -> SyncReport:
 
 
 def _match_renames(stored: dict, gone: list[str], new: list) -> list[tuple[str, object]]:
-    """Pair items that left with items that arrived in the same place, so an
-    edited title (and so an edited derived id) keeps its progress.
+    """Pair items that left with items that arrived, so an edited title (and so an edited derived
+    id) keeps its progress, and so does an item moved to another step (its derived id names the step).
 
-    Rows come in outline order, parents first, so once a step is paired its
-    children are looked for under the step's new key."""
+    In the same place an item is found by its URL, its title, or as the only pair in its position;
+    elsewhere in the plan only by its URL or its title, and only when that names one item each way.
+    Rows come in outline order, parents first, so once a step is paired its children are looked for
+    under the step's new key."""
     pairs = []
     parent_of = {k: r["parent_key"] for k, r in stored.items()}
     olds_left = list(gone)
     fresh = [row for row in new if row.key not in stored]  # an archived id coming back is a restore
     for row in fresh:
         olds = [k for k in olds_left if stored[k]["kind"] == row.kind and parent_of[k] == row.parent]
-        if not olds:
-            continue
-        news = [r for r in fresh if r.kind == row.kind and r.parent == row.parent and not any(r is p for _, p in pairs)]
-        match = next((k for k in olds if stored[k]["url"] and stored[k]["url"] == row.url), None) or next(
-            (k for k in olds if stored[k]["title"] == row.title), None
-        )
-        if match is None and len(olds) == 1 and len(news) == 1 and stored[olds[0]]["position"] == row.position:
-            match = olds[0]
+        match = None
+        if olds:
+            news = [
+                r for r in fresh if r.kind == row.kind and r.parent == row.parent and not any(r is p for _, p in pairs)
+            ]
+            match = next((k for k in olds if stored[k]["url"] and stored[k]["url"] == row.url), None) or next(
+                (k for k in olds if stored[k]["title"] == row.title), None
+            )
+            if match is None and len(olds) == 1 and len(news) == 1 and stored[olds[0]]["position"] == row.position:
+                match = olds[0]
+        if match is None:
+            match = _moved_from(stored, olds_left, fresh, row)
         if match is None:
             continue
         pairs.append((match, row))
@@ -140,6 +146,18 @@ def _match_renames(stored: dict, gone: list[str], new: list) -> list[tuple[str, 
             if parent == match:
                 parent_of[key] = row.key
     return pairs
+
+
+def _moved_from(stored: dict, olds_left: list[str], fresh: list, row) -> str | None:
+    """The one item that left anywhere in the plan with this row's URL, or else its title."""
+    for name, value in (("url", row.url), ("title", row.title)):
+        if not value:
+            continue
+        olds = [k for k in olds_left if stored[k]["kind"] == row.kind and stored[k][name] == value]
+        news = [r for r in fresh if r.kind == row.kind and getattr(r, name) == value]
+        if len(olds) == 1 and len(news) == 1:
+            return olds[0]
+    return None
 
 
 def _moved(stored: dict, rows: list, new_keys: set[str]) -> list[str]:
