@@ -347,11 +347,30 @@ def test_answering_unknown_or_with_a_bad_link(diary):
 
 def test_a_question_removed_from_the_note_by_hand_is_set_aside(diary):
     diary("log", "-q", "first?", "-q", "second?")
+    diary("questions", "answer", "q1", "an answer worth keeping")
     note = diary.root / "notes" / "week3.md"
-    note.write_text(note.read_text().replace("- first?\n", ""))
-    diary("status")
+    assert "## Open questions\n\n- first? ^q1\n- second? ^q2\n" in note.read_text()
+    note.write_text(note.read_text().replace("- first? ^q1\n", ""))
+    assert diary("status").stderr.splitlines()[-1] == (
+        f"Set aside q1 ('first?', answered {TODAY}): its line left notes/week3.md; "
+        "`roadmap questions --all` still lists it."
+    )
     assert [q["text"] for q in json.loads(diary("questions", "--json").stdout)] == ["second?"]
-    assert diary.query("SELECT text FROM question WHERE removed_at IS NOT NULL") == [("first?",)]
+    assert diary.query("SELECT text, answer FROM question WHERE removed_at IS NOT NULL") == [
+        ("first?", "an answer worth keeping")
+    ]
+
+
+def test_a_question_reworded_in_the_note_keeps_its_answer_and_age(diary):
+    diary("log", "-q", "why does it diverge?", "--date", str(TODAY - timedelta(days=2)))
+    diary("questions", "answer", "q1", "the step is too large")
+    note = diary.root / "notes" / "week3.md"
+    note.write_text(note.read_text().replace("why does it diverge? ^q1", "why does training diverge at lr 0.1? ^q1"))
+    assert diary("status").stderr.startswith("Read week3.md into the diary.\n")  # and nothing set aside
+    assert "Set aside" not in diary("status").stderr
+    [q] = json.loads(diary("questions", "--all", "--json").stdout)
+    assert (q["id"], q["text"], q["answer"]) == ("q1", "why does training diverge at lr 0.1?", "the step is too large")
+    assert q["asked_on"] == str(TODAY - timedelta(days=2))
 
 
 def test_reflect_answers_with_history(diary, tmp_path, monkeypatch):
@@ -415,3 +434,14 @@ def test_answering_in_the_editor(diary, tmp_path, monkeypatch):
         "Error: no question q7 (`roadmap questions --all` lists them)\n"
     )
     assert not diary.editor_saw.exists()  # refused before the editor opened
+
+
+def test_a_set_aside_question_is_still_listed_with_all(diary):
+    diary("log", "-q", "first?")
+    note = diary.root / "notes" / "week3.md"
+    note.write_text(note.read_text().replace("- first? ^q1\n", ""))
+    diary("status")
+    assert diary("questions").stderr == "No open questions.\n"
+    [q] = json.loads(diary("questions", "--all", "--json").stdout)
+    assert (q["id"], q["text"]) == ("q1", "first?") and q["set_aside"] is not None
+    assert "set aside: its line was taken out of its note" in diary("questions", "--all").stdout

@@ -54,7 +54,7 @@ def log(
     from ..diary.entries import blank, from_options, is_empty, load, merge
     from ..diary.mirror import add, note_path
     from ..errors import BadWeek, UsageError
-    from ..render.diary import log_summary
+    from ..render.diary import log_summary, set_aside
     from ..store.items import calendar
 
     ws, db = open_store(ctx)
@@ -91,7 +91,8 @@ def log(
         _edit(ws, db, base, number, when)
         return
     saved = add(db, ws, number, added, when)
-    output.message(log_summary(saved.before, saved.after, ws.relative(note_path(db, ws, number))))
+    where = ws.relative(note_path(db, ws, number))
+    output.messages([log_summary(saved.before, saved.after, where), *set_aside(saved.set_aside, where)])
 
 
 def _edit(ws, db, base, number, when) -> None:
@@ -100,7 +101,7 @@ def _edit(ws, db, base, number, when) -> None:
     from ..diary.questions import listing
     from ..diary.reflections import current_step_questions
     from ..diary.weeknote import normalise
-    from ..render.diary import EMPTY_ENTRY, UNCHANGED, kept_meanwhile, log_summary
+    from ..render.diary import EMPTY_ENTRY, UNCHANGED, kept_meanwhile, log_summary, set_aside
     from .editor import edit
 
     text = edit(template(base, current_step_questions(db), listing(db, before_week=number)), name=f"week{number}.md")
@@ -115,7 +116,8 @@ def _edit(ws, db, base, number, when) -> None:
     saved = save_edit(db, ws, base, entry, when)
     if saved.kept:
         output.message(kept_meanwhile(ws.relative(saved.kept)))
-    output.message(log_summary(base, saved.after, ws.relative(note_path(db, ws, number))))
+    where = ws.relative(note_path(db, ws, number))
+    output.messages([log_summary(base, saved.after, where), *set_aside(saved.set_aside, where)])
 
 
 @app.command()
@@ -149,9 +151,7 @@ def logs(
         week=week,
     )
     if json:
-        from dataclasses import asdict
-
-        output.json([{**asdict(e.entry), "questions": e.questions} for e in found])
+        output.json([e.to_dict() for e in found])
     elif not found:
         output.message(no_entries(week, any((since, until, tag, step, search))))
     else:

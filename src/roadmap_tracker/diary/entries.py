@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the diary format is loaded only when a week is read or writ
     from .weeknote import WeekEntry
 
 
-def _week_entry(row: StoredEntry, questions: list[str]) -> WeekEntry:
+def _week_entry(row: StoredEntry, questions: list[StoredQuestion]) -> WeekEntry:
     from .weeknote import Experiment, WeekEntry
 
     return WeekEntry(
@@ -32,11 +32,12 @@ def _week_entry(row: StoredEntry, questions: list[str]) -> WeekEntry:
         step=row.step,
         concepts=row.concepts,
         experiments=[Experiment(**x) for x in row.experiments],
-        questions=questions,
+        questions=[q.text for q in questions],
         text=row.text,
         tags=row.tags,
         refs=row.refs,
         extra=row.extra,
+        question_ids={q.text: q.id for q in questions},
     )
 
 
@@ -45,7 +46,7 @@ def load(db: sqlite3.Connection, week: int) -> WeekEntry | None:
     row = store.entry(db, week)
     if row is None:
         return None
-    return _week_entry(row, [q.text for q in store.questions_of(db, [row.id])])
+    return _week_entry(row, store.questions_of(db, [row.id]))
 
 
 def blank(db: sqlite3.Connection, week: int) -> WeekEntry:
@@ -147,7 +148,16 @@ def is_empty(entry: WeekEntry) -> bool:
     return not (entry.concepts or entry.experiments or entry.questions or entry.text.strip())
 
 
-def store_entry(db: sqlite3.Connection, entry: WeekEntry, day: date) -> int:
+class Stored(NamedTuple):
+    """A week written into the store: its id, the id of each of its questions (by text), and the
+    questions its note no longer holds, set aside with their answers."""
+
+    entry_id: int
+    question_ids: dict[str, int]
+    set_aside: list[StoredQuestion]
+
+
+def store_entry(db: sqlite3.Connection, entry: WeekEntry, day: date) -> Stored:
     """Write the week into the store (the caller holds the transaction); new questions are asked on ``day``."""
     entry_id = store.save_entry(
         db,
@@ -164,22 +174,37 @@ def store_entry(db: sqlite3.Connection, entry: WeekEntry, day: date) -> int:
         entry.extra,
         utc_stamp(),
     )
-    _store_questions(db, entry_id, entry.questions, day)
-    return entry_id
+    ids, aside = _store_questions(db, entry_id, entry.questions, entry.question_ids, day)
+    return Stored(entry_id, ids, aside)
 
 
-def _store_questions(db: sqlite3.Connection, entry_id: int, texts: list[str], day: date) -> None:
-    """New questions become tracked; ones taken out of the note are set aside, answers and all."""
-    rows = {q.text: q for q in store.questions_of(db, [entry_id], removed=True)}
+def _store_questions(
+    db: sqlite3.Connection, entry_id: int, texts: list[str], known: dict[str, int], day: date
+) -> tuple[dict[str, int], list[StoredQuestion]]:
+    """Match the note's questions to the tracked ones: by the id written beside them (a reworded
+    question keeps its answer and age), else by their text; the rest are new. A tracked question
+    the note no longer holds is set aside, answers and all, never deleted."""
+    rows = store.questions_of(db, [entry_id], removed=True)
+    by_id, by_text = {q.id: q for q in rows}, {q.text: q for q in rows}
+    ids: dict[str, int] = {}
+    for text in texts:  # by id first, so a reworded question is not taken for a new one
+        q = by_id.get(known.get(text))
+        if q is not None and q.id not in ids.values():
+            if q.text != text:
+                store.reword(db, q.id, text)
+            ids[text] = q.id
     for text in texts:
-        row = rows.get(text)
-        if row is None:
-            store.ask(db, entry_id, text, day)
-        elif row.removed_at is not None:
-            store.set_removed(db, row.id, None)
-    for text, row in rows.items():
-        if text not in texts and row.removed_at is None:
-            store.set_removed(db, row.id, utc_stamp())
+        if text in ids:
+            continue
+        q = by_text.get(text)
+        ids[text] = q.id if q is not None and q.id not in ids.values() else store.ask(db, entry_id, text, day)
+    for q in rows:
+        if q.id in ids.values() and q.removed_at is not None:
+            store.set_removed(db, q.id, None)
+    aside = [q for q in rows if q.id not in ids.values() and q.removed_at is None]
+    for q in aside:
+        store.set_removed(db, q.id, utc_stamp())
+    return ids, aside
 
 
 def _step_keys(db: sqlite3.Connection, refs: list[str]) -> list[str]:
@@ -207,6 +232,14 @@ def _step_keys(db: sqlite3.Connection, refs: list[str]) -> list[str]:
 class Listed(NamedTuple):
     entry: WeekEntry
     questions: list[dict]  # id, text, answer, answered_on
+
+    def to_dict(self) -> dict:
+        """The week as data: its fields, with its questions (id, text, answer) in place of their texts."""
+        from dataclasses import asdict
+
+        data = asdict(self.entry)
+        del data["question_ids"]  # the questions below carry their ids
+        return {**data, "questions": self.questions}
 
 
 def listing(
@@ -241,7 +274,7 @@ def listing(
         asked.setdefault(q.entry_id, []).append(q)
     return [
         Listed(
-            _week_entry(r, [q.text for q in asked.get(r.id, [])]),
+            _week_entry(r, asked.get(r.id, [])),
             [
                 {"id": q.id, "text": q.text, "answer": q.answer, "answered_on": q.answered_on}
                 for q in asked.get(r.id, [])

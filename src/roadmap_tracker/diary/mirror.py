@@ -18,7 +18,7 @@ from ..files import atomic_write, digest
 from ..store import diary as store
 from ..store import items as store_items
 from ..store.connection import transaction
-from ..store.diary import NoteFile
+from ..store.diary import NoteFile, StoredQuestion
 from ..workspace import Workspace
 from .entries import additions, blank, load, merge, store_entry
 
@@ -29,11 +29,13 @@ if TYPE_CHECKING:
 
 
 class NotesReport(NamedTuple):
-    """What reading notes/ back did: files read into the diary, earlier versions kept, files refused."""
+    """What reading notes/ back did: files read into the diary, earlier versions kept, files
+    refused, and the tracked questions whose lines were taken out of a note."""
 
     imported: list[str]
     backups: list[Path]
     problems: list[str]
+    set_aside: list[tuple[StoredQuestion, str]]  # the question, and the file it left
 
 
 def notes_dir(db: sqlite3.Connection, ws: Workspace) -> Path:
@@ -64,6 +66,7 @@ class Saved(NamedTuple):
     before: WeekEntry
     after: WeekEntry
     kept: Path | None = None
+    set_aside: tuple[StoredQuestion, ...] | list[StoredQuestion] = ()  # questions the change took out
 
 
 def add(db: sqlite3.Connection, ws: Workspace, week: int, more: WeekEntry, day: date) -> Saved:
@@ -74,9 +77,10 @@ def add(db: sqlite3.Connection, ws: Workspace, week: int, more: WeekEntry, day: 
     with transaction(db):
         before = load(db, week) or blank(db, week)
         after = normalise(merge(before, more))
-        store_entry(db, after, day)
+        stored = store_entry(db, after, day)
+        after = replace(after, question_ids=stored.question_ids)
         write_note(db, ws, after)
-    return Saved(before, after)
+    return Saved(before, after, None, stored.set_aside)
 
 
 def save_edit(db: sqlite3.Connection, ws: Workspace, opened: WeekEntry, edited: WeekEntry, day: date) -> Saved:
@@ -91,9 +95,10 @@ def save_edit(db: sqlite3.Connection, ws: Workspace, opened: WeekEntry, edited: 
             kept = backup(ws, opened.week, render_week(current), "meanwhile")
             edited = merge(edited, additions(opened, current))
         after = normalise(edited)
-        store_entry(db, after, day)
+        stored = store_entry(db, after, day)
+        after = replace(after, question_ids=stored.question_ids)
         write_note(db, ws, after)
-    return Saved(opened, after, kept)
+    return Saved(opened, after, kept, stored.set_aside)
 
 
 def write_note(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
@@ -119,7 +124,7 @@ def write_note(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
 
 def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
     """Read back diary files that changed outside the tool (or appeared: diaries kept before it)."""
-    report = NotesReport([], [], [])
+    report = NotesReport([], [], [], [])
     folder = notes_dir(db, ws)
     if not folder.is_dir():
         return report
@@ -177,6 +182,7 @@ def _read_back(db, ws: Workspace, name: str, path: Path, data: bytes, entry: Wee
                 # A second file for a week the store already has: add to it rather than replace it.
                 entry = normalise(merge(old, entry))
         day = datetime.fromtimestamp(path.stat().st_mtime).date()
-        store_entry(db, entry, day)
+        stored = store_entry(db, entry, day)
+        report.set_aside.extend((q, ws.relative(path)) for q in stored.set_aside)
         _record(db, name, entry.week, path, data, written=False)
     report.imported.append(name)

@@ -23,6 +23,7 @@ class Question(NamedTuple):
     answered_on: str | None
     answered_by: str | None  # the item that answered it, as a reference
     link: str | None
+    set_aside: str | None = None  # when its line was taken out of its note; it is kept all the same
 
 
 def _short(row_id: int) -> str:
@@ -37,12 +38,14 @@ def _row_id(text: str) -> int:
 
 
 def _question(q: StoredQuestion) -> Question:
-    return Question(_short(q.id), q.text, q.week, q.asked_on, q.answer, q.answered_on, q.answered_by, q.answer_url)
+    return Question(
+        _short(q.id), q.text, q.week, q.asked_on, q.answer, q.answered_on, q.answered_by, q.answer_url, q.removed_at
+    )
 
 
 def listing(db: sqlite3.Connection, *, answered: bool = False, before_week: int | None = None) -> list[Question]:
-    """Open questions, oldest first (with ``answered``, all of them)."""
-    return [_question(q) for q in store.questions(db, answered=answered, before_week=before_week)]
+    """Open questions, oldest first; with ``answered``, all of them, those set aside included."""
+    return [_question(q) for q in store.questions(db, answered=answered, before_week=before_week, set_aside=answered)]
 
 
 def find(db: sqlite3.Connection, qid: str) -> Question:

@@ -226,10 +226,11 @@ def render_body(e: WeekEntry) -> str:
         (False, False): "",
     }[e.start is not None, e.end is not None]
     blocks = [f"# Week {e.week}{span}"]
+    questions = [f"{q} ^q{e.question_ids[q]}" if q in e.question_ids else q for q in e.questions]
     for kind, items in (
         (CONCEPTS, e.concepts),
         (EXPERIMENTS, [format_experiment(x) for x in e.experiments]),
-        (QUESTIONS, e.questions),
+        (QUESTIONS, questions),
     ):
         if items:
             blocks += [f"## {_TITLES[kind]}", "\n".join(map(_bullet, items))]
@@ -255,6 +256,9 @@ class WeekEntry:
     refs: list[str] = field(default_factory=list)
     # Front-matter keys the tool does not use (Obsidian's 'aliases', 'date', ...), written back unchanged.
     extra: dict[str, Any] = field(default_factory=dict)
+    # The tracked id of each question (by its text), written as an Obsidian block id: '- Why? ^q7'.
+    # An edited wording keeps its id, so its answer and its age follow it.
+    question_ids: dict[str, int] = field(default_factory=dict)
 
 
 _KNOWN_KEYS = ("week", "start", "end", "step", "tags", "refs")
@@ -288,6 +292,7 @@ def normalise(entry: WeekEntry) -> WeekEntry:
         questions=[s for s in map(opt, entry.questions) if s],
         text=_trim(_nl(entry.text)),
         extra={k: v for k, v in entry.extra.items() if k not in _KNOWN_KEYS},
+        question_ids={opt(q): n for q, n in entry.question_ids.items() if opt(q) in map(opt, entry.questions)},
     )
     tags, refs = tags_and_refs(_md().parse(render_body(e)))
     e.tags = union([label(t) for t in entry.tags], tags, fold=True)
@@ -403,6 +408,7 @@ def _meta(data: dict, lines: list[str], where: str) -> dict[str, Any]:
     return out
 
 
+_QUESTION_ID = re.compile(r"[ \t]+\^q(\d{1,18})[ \t]*$")
 _TITLE = re.compile(r"week (\d+)(?: \((?:from (\S+)|to (\S+)|(\S+) to (\S+))\))?", re.I)
 _MARKER = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])([ \t]*)")
 
@@ -448,6 +454,7 @@ def parse_week(text: str | bytes, *, path: str = "", week: int | None = None) ->
     tokens = _md().parse("\n".join(body))
     used = [False] * len(body)  # lines that became structure; all others are kept as text
     found: dict[str, list] = {CONCEPTS: [], EXPERIMENTS: [], QUESTIONS: []}
+    question_ids: dict[str, int] = {}
     section, level, list_kind, title, h1_week, first = None, 0, None, None, None, True
     for i, tok in enumerate(tokens):
         if tok.level == 0 and tok.map and tok.type.endswith("_list_open"):
@@ -456,6 +463,9 @@ def parse_week(text: str | bytes, *, path: str = "", week: int | None = None) ->
             a, b = tok.map
             used[a:b] = [True] * (b - a)
             if item := _item(body, a, b):
+                if list_kind == QUESTIONS and (m := _QUESTION_ID.search(item)):
+                    item = item[: m.start()].rstrip()
+                    question_ids[item] = int(m[1])
                 found[list_kind].append(parse_experiment(item) if list_kind == EXPERIMENTS else item)
         if tok.level != 0 or not tok.map or tok.type != "heading_open":
             first = first and not (tok.level == 0 and tok.map)
@@ -501,4 +511,5 @@ def parse_week(text: str | bytes, *, path: str = "", week: int | None = None) ->
         union(meta.get("tags", []), tags, fold=True),
         union(meta.get("refs", []), refs),
         {k: v for k, v in (data or {}).items() if k not in _KNOWN_KEYS},
+        question_ids,
     )

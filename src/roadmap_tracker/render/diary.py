@@ -66,6 +66,8 @@ def questions_view(found: list[Question], ages: dict[str, str]):
             line.append(q.answer)
             if q.answered_by or q.link:
                 line.append(f" ({', '.join(x for x in (q.answered_by, q.link) if x)})", "dim")
+        if q.set_aside:
+            line.append(f"\n{'':12}set aside: its line was taken out of its note", "dim")
         lines.append(line)
     return Text("\n").join(lines)
 
@@ -123,10 +125,25 @@ def reflections_saved(count: int, step_ref: str) -> str:
 
 
 def notes_read(ws, notes) -> list[str]:
-    """Which diary files were read back, and where the versions they replaced went."""
-    return [f"Read {name} into the diary." for name in notes.imported] + [
-        f"Kept the earlier version in {ws.relative(path)}." for path in notes.backups
-    ]
+    """Which diary files were read back, where the versions they replaced went, and which tracked
+    questions their edits took out."""
+    return (
+        [f"Read {name} into the diary." for name in notes.imported]
+        + [f"Kept the earlier version in {ws.relative(path)}." for path in notes.backups]
+        + [line for q, where in notes.set_aside for line in set_aside([q], where)]
+    )
+
+
+def set_aside(questions, where: str) -> list[str]:
+    """A tracked question whose line left its note is kept, with its answer; say so."""
+    out = []
+    for q in questions:
+        answered = f", answered {q.answered_on}" if q.answered_on else ""
+        out.append(
+            f"Set aside q{q.id} ({q.text!r}{answered}): its line left {where}; "
+            "`roadmap questions --all` still lists it."
+        )
+    return out
 
 
 def notes_refused(notes) -> list[str]:

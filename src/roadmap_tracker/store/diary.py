@@ -206,10 +206,16 @@ def _questions(db: sqlite3.Connection, sql: str, params: tuple | list) -> list[S
 
 
 def questions(
-    db: sqlite3.Connection, *, answered: bool = True, before_week: int | None = None, only: int | None = None
+    db: sqlite3.Connection,
+    *,
+    answered: bool = True,
+    before_week: int | None = None,
+    only: int | None = None,
+    set_aside: bool = False,
 ) -> list[StoredQuestion]:
-    """Tracked questions still in their notes, oldest first: all, or only the open ones."""
-    where, params = ["q.removed_at IS NULL"], []
+    """Tracked questions still in their notes, oldest first: all, or only the open ones; with
+    ``set_aside``, also those whose lines were taken out of their notes."""
+    where, params = ["1 = 1" if set_aside else "q.removed_at IS NULL"], []
     if only is not None:
         where.append("q.id = ?")
         params.append(only)
@@ -248,8 +254,15 @@ def answered_between(db: sqlite3.Connection, start: date, end: date) -> list[Sto
     )
 
 
-def ask(db: sqlite3.Connection, entry_id: int, text: str, day: date) -> None:
-    db.execute("INSERT INTO question (entry_id, text, asked_on) VALUES (?, ?, ?)", (entry_id, text, day.isoformat()))
+def ask(db: sqlite3.Connection, entry_id: int, text: str, day: date) -> int:
+    cur = db.execute(
+        "INSERT INTO question (entry_id, text, asked_on) VALUES (?, ?, ?)", (entry_id, text, day.isoformat())
+    )
+    return cur.lastrowid
+
+
+def reword(db: sqlite3.Connection, question_id: int, text: str) -> None:
+    db.execute("UPDATE question SET text = ? WHERE id = ?", (text, question_id))
 
 
 def set_removed(db: sqlite3.Connection, question_id: int, removed_at: str | None) -> None:
