@@ -173,11 +173,11 @@ def test_history_newest_first(roadmap):
     roadmap("check", "2.r1", "--date", "2026-11-04")
     out = roadmap("history").stdout
     assert out.splitlines() == [
-        "2026-11-06  done         1.p1 Fit a linear regression with hand-written",
-        "                         gradient descent in NumPy — converged",
-        "2026-11-04  done         2.r1 What is a Neural Network? (3Blue1Brown)",
-        "2026-11-03  in progress  1.p1 Fit a linear regression with hand-written",
-        "                         gradient descent in NumPy",
+        "#2  2026-11-06  done         1.p1 Fit a linear regression with hand-written",
+        "                             gradient descent in NumPy — converged",
+        "#3  2026-11-04  done         2.r1 What is a Neural Network? (3Blue1Brown)",
+        "#1  2026-11-03  in progress  1.p1 Fit a linear regression with hand-written",
+        "                             gradient descent in NumPy",
     ]
     data = json.loads(roadmap("history", "1.p1", "--json").stdout)
     assert [(e["day"], e["state"], e["ref"], e["note"]) for e in data] == [
@@ -342,3 +342,48 @@ def test_a_step_the_tool_closed_reopens_when_the_plan_adds_an_item(roadmap):
     assert roadmap.query(
         "SELECT note, auto FROM event e JOIN item i ON i.id = e.item_id WHERE i.key = 'nn-intro' ORDER BY e.id DESC LIMIT 1"
     ) == [("an item was added to roadmap.yaml", 1)]
+
+
+# --- undo ---------------------------------------------------------------------------------
+
+
+def test_undo_reverses_the_last_change_and_the_history_keeps_both(roadmap):
+    roadmap("start", "2.p1", "--date", "2026-11-03")
+    roadmap("check", "2.r1", "2.p1", "2.p2", "--date", "2026-11-10")  # step 2 closes by itself
+    result = roadmap("undo")
+    assert result.stderr == (
+        "Undid #4 on 2.p2 Train that network on a toy problem such as XOR or a slice of MNIST (as #6).\n"
+        "2.p2 Train that network on a toy problem such as XOR or a slice of MNIST: done → to do\n"
+        "Step 2 Introduction to Neural Networks is now in progress.\n"
+    )
+    assert roadmap.states()["nn-intro/train-that-network-on-a-toy-problem-such-as-xor"] == "todo"
+    events = json.loads(roadmap("history", "--json").stdout)
+    assert [(e["id"], e["state"], e["undoes"], e["undone_by"]) for e in events if e["ref"] == "2.p2"] == [
+        (6, "todo", 4, None),
+        (4, "done", None, 6),
+    ]
+    # Undone, the change is no progress: not in the report, not activity.
+    report = json.loads(roadmap("report", "--since", "2026-11-09", "--until", "2026-11-15", "--json").stdout)
+    assert [c["ref"] for c in report["done"]] == ["2.r1", "2.p1"] and report["reopened"] == []
+    assert report["activity"]["2026-11-10"] == 2
+
+
+def test_undo_by_number_goes_back_to_the_state_before_it(roadmap):
+    roadmap("start", "1.r1", "--date", "2026-11-03")
+    roadmap("check", "1.r1", "--date", "2026-11-04")
+    assert roadmap("undo", "1", code=2).stderr == "Error: the item changed again after #1 (undo #2 first)\n"
+    roadmap("undo", "#2")
+    assert roadmap.states()["math/probability-statistics-for-machine-learning"] == "in_progress"
+    assert roadmap("undo", "2", code=2).stderr == "Error: #2 is already undone (by #3)\n"
+    assert roadmap("undo", "99", code=3).stderr.startswith("Error: no change #99")
+    assert roadmap("undo", "soon", code=2).stderr.startswith("Error: 'soon' is not a change number")
+
+
+def test_undo_walks_back_and_refuses_the_tools_own_changes(roadmap):
+    assert roadmap("undo", code=2).stderr.startswith("Error: there is no change to undo")
+    roadmap("check", "2.r1", "2.p1", "2.p2")
+    assert roadmap("undo", "4", code=2).stderr.startswith("Error: #4 was made by the tool")
+    for _ in range(3):
+        roadmap("undo")
+    assert roadmap.states() == dict.fromkeys(roadmap.states(), "todo")
+    assert roadmap("undo", code=2).stderr.startswith("Error: there is no change to undo")

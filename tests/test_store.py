@@ -85,7 +85,10 @@ def test_upgrading_from_every_earlier_version_keeps_data_and_a_backup(tmp_path, 
     path = tmp_path / "roadmap.db"
     _at_version(path, version)
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO roadmap VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')")
+    conn.execute(
+        "INSERT INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash, started, week_starts, "
+        "notes_dir, synced_at) VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')"
+    )
     conn.execute(
         "INSERT INTO item (id, roadmap_id, key, kind, position, seq, title, created_at) "
         "VALUES (1, 1, 'a', 'step', 1, 1, 'A', 'x')"
@@ -107,7 +110,10 @@ def test_an_old_schema_store_is_upgraded_by_any_command(roadmap, tmp_path):
     old = tmp_path / "old.db"
     _at_version(old, 1)
     conn = sqlite3.connect(old)
-    conn.execute("INSERT INTO roadmap VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')")
+    conn.execute(
+        "INSERT INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash, started, week_starts, "
+        "notes_dir, synced_at) VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')"
+    )
     conn.execute(
         "INSERT INTO item (id, roadmap_id, key, kind, position, seq, title, created_at) "
         "VALUES (1, 1, 'math', 'step', 1, 1, 'Mathematical Foundations', 'x')"

@@ -25,6 +25,7 @@ COMMANDS = {
     "start": "progress",
     "skip": "progress",
     "history": "progress",
+    "undo": "progress",
     "sync": "progress",
     "log": "diary",
     "logs": "diary",

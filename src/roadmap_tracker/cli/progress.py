@@ -164,6 +164,33 @@ def history(
 
 
 @app.command()
+def undo(
+    ctx: typer.Context,
+    change: Annotated[
+        Optional[str], typer.Argument(metavar="ID", help="The change to undo: its number from `roadmap history` (#12).")
+    ] = None,
+):
+    """Undo a change: the latest made by hand, or the one `roadmap history` numbers ID.
+
+    The undo is a change of its own that names the one it reverses; the history keeps both.
+    """
+    from ..errors import UsageError
+    from ..progress.states import undo as run_undo
+    from ..render.progress import undone
+
+    number = None
+    if change is not None:
+        text = change.strip().lstrip("#")
+        if not text.isdigit():
+            raise UsageError(
+                f"{change!r} is not a change number", hint="give the number `roadmap history` shows, like 12"
+            )
+        number = int(text)
+    _, db = open_store(ctx)
+    output.messages(undone(run_undo(db, number)))
+
+
+@app.command()
 def sync(ctx: typer.Context, json: JsonOpt = False):
     """Re-read roadmap.yaml now and print what changed: added, renamed, moved, removed."""
     from ..clock import today

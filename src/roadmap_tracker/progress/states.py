@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date
 from typing import NamedTuple
 
-from ..errors import UsageError
+from ..errors import UnknownItem, UsageError
 from ..plan.outline import COUNTED_KINDS
 from ..store import items as store_items
 from ..store import progress as store
@@ -60,6 +60,46 @@ def set_state(
     return changes
 
 
+class Undone(NamedTuple):
+    """An undo: the event it reverses, and the changes it made (the item's, then its step's)."""
+
+    event: int
+    undo: int
+    changes: list[Change]
+
+
+def undo(db: sqlite3.Connection, event_id: int | None = None) -> Undone:
+    """Reverse a change (the latest made by hand, by default) with a new event that names it. It
+    is dated the day of the change it reverses, so the history reads as if that never happened;
+    both stay in the history."""
+    with transaction(db):
+        if event_id is None:
+            event_id = store.last_undoable(db)
+            if event_id is None:
+                raise UsageError("there is no change to undo", hint="`roadmap history` lists the changes")
+        found = store.event(db, event_id)
+        if found is None:
+            raise UnknownItem(f"no change #{event_id}", hint="`roadmap history` lists the changes with their numbers")
+        if found.auto:
+            raise UsageError(
+                f"#{event_id} was made by the tool (a step following its items)", hint="undo the change that caused it"
+            )
+        if (by := store.undone_by(db, event_id)) is not None:
+            raise UsageError(f"#{event_id} is already undone (by #{by})")
+        if (later := store.later_event(db, event_id)) is not None:
+            raise UsageError(f"the item changed again after #{event_id}", hint=f"undo #{later} first")
+        item = store_items.item(db, found.item_id)
+        old, back = found.state, store.state_before(db, event_id)
+        day = date.fromisoformat(found.day)
+        undo_id = store.add_event(db, item.id, back, day, f"undo of #{event_id}", undoes=event_id)
+        changes = [Change(item, old, back)]
+        if item.kind in COUNTED_KINDS and item.step_id is not None:
+            settled = _settle_step(db, item.step_id, day)
+            if settled:
+                changes.append(Change(store_items.item(db, item.step_id), *settled, auto=True))
+    return Undone(event_id, undo_id, changes)
+
+
 def reopen_after_plan_edit(db: sqlite3.Connection, day: date) -> list[Change]:
     """Reopen the steps the tool closed whose plan now holds an item still to do. A step the
     learner marked done by hand stays done."""
@@ -72,8 +112,9 @@ def reopen_after_plan_edit(db: sqlite3.Connection, day: date) -> list[Change]:
 
 def _settle_step(db: sqlite3.Connection, step_id: int, day: date) -> tuple[str, str] | None:
     """A step is done when all its items are done or skipped (with at least one
-    done); a step the tool closed reopens when one of its items does."""
-    total, done, skipped = store.step_totals(db, step_id)
+    done); a step the tool closed reopens when one of its items does, and goes back
+    to do when none of its items is left started, done or skipped."""
+    total, done, skipped, started = store.step_totals(db, step_id)
     complete = done and done + skipped == total
     state, auto = store.latest_event(db, step_id)
     if complete and state != "done":
@@ -82,4 +123,7 @@ def _settle_step(db: sqlite3.Connection, step_id: int, day: date) -> tuple[str, 
     if not complete and state == "done" and auto:
         store.add_event(db, step_id, "in_progress", day, "an item was reopened", auto=True)
         return "done", "in_progress"
+    if state == "in_progress" and auto and not (done or skipped or started):
+        store.add_event(db, step_id, "todo", day, "no item is started any more", auto=True)
+        return "in_progress", "todo"
     return None

@@ -191,6 +191,7 @@ def history_view(events: list[HistoryRow]):
     from rich.text import Text
 
     table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, justify="right")
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
     table.add_column()
@@ -199,8 +200,17 @@ def history_view(events: list[HistoryRow]):
         what = Text.assemble((e.ref, "cyan"), " ", e.title)
         if e.note:
             what.append(f" — {e.note}", "dim")
-        table.add_row(Text(e.day), Text(LABELS[e.state], STYLE[e.state]), what, Text("auto" if e.auto else "", "dim"))
+        mark = "auto" if e.auto else f"undone by #{e.undone_by}" if e.undone_by else ""
+        table.add_row(
+            Text(f"#{e.id}", "dim"), Text(e.day), Text(LABELS[e.state], STYLE[e.state]), what, Text(mark, "dim")
+        )
     return table
+
+
+def undone(result) -> list[str]:
+    """What an undo reversed, and what it changed."""
+    item = result.changes[0].item
+    return [f"Undid #{result.event} on {item.ref} {item.title} (as #{result.undo}).", *changes(result.changes)]
 
 
 NO_HISTORY = "No progress recorded yet. Tick something off with `roadmap check 1.r1`."

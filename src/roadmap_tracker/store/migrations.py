@@ -261,3 +261,13 @@ def m005_step_tally(db: sqlite3.Connection) -> None:
 def m006_date_order(db: sqlite3.Connection) -> None:
     # roadmap.yaml's date_order, so a command reads 12/11/2026 the way the learner writes dates.
     _run(db, "ALTER TABLE roadmap ADD COLUMN date_order VARCHAR")
+
+
+@migration
+def m007_undo(db: sqlite3.Connection) -> None:
+    # An undo is an event of its own that names the event it reverses: the history keeps both.
+    _run(
+        db,
+        "ALTER TABLE event ADD COLUMN undoes INTEGER REFERENCES event (id)",
+        "CREATE INDEX ix_event_undoes ON event (undoes) WHERE undoes IS NOT NULL",
+    )

@@ -16,6 +16,8 @@ from ..plan.outline import COUNTED_KINDS
 from .items import ROADMAP_ID, refs
 
 _COUNTED = json.dumps(list(COUNTED_KINDS))
+# A change that counts as something done: not an undo, and not undone since.
+_STANDS = "undoes IS NULL AND NOT EXISTS (SELECT 1 FROM event u WHERE u.undoes = {e}.id)"
 
 
 class StepCounts(NamedTuple):
@@ -34,6 +36,7 @@ class StepCounts(NamedTuple):
 
 
 class HistoryRow(NamedTuple):
+    id: int
     day: str
     state: str
     ref: str
@@ -41,6 +44,8 @@ class HistoryRow(NamedTuple):
     note: str | None
     auto: bool
     recorded_at: str
+    undoes: int | None  # the event this one reverses
+    undone_by: int | None  # the event that reversed this one
 
 
 def latest_event(db: sqlite3.Connection, item_id: int) -> tuple[str, bool]:
@@ -50,18 +55,25 @@ def latest_event(db: sqlite3.Connection, item_id: int) -> tuple[str, bool]:
 
 
 def add_event(
-    db: sqlite3.Connection, item_id: int, state: str, day: date, note: str | None, auto: bool = False
-) -> None:
-    db.execute(
-        "INSERT INTO event (item_id, state, day, recorded_at, note, auto) VALUES (?, ?, ?, ?, ?, ?)",
-        (item_id, state, day.isoformat(), utc_stamp(), note, auto),
+    db: sqlite3.Connection,
+    item_id: int,
+    state: str,
+    day: date,
+    note: str | None,
+    auto: bool = False,
+    undoes: int | None = None,
+) -> int:
+    cur = db.execute(
+        "INSERT INTO event (item_id, state, day, recorded_at, note, auto, undoes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (item_id, state, day.isoformat(), utc_stamp(), note, auto, undoes),
     )
+    return cur.lastrowid
 
 
-def step_totals(db: sqlite3.Connection, step_id: int) -> tuple[int, int, int]:
-    """(items, done, skipped) among a step's live resources and mini projects."""
-    row = db.execute("SELECT total, done, skipped FROM step_tally WHERE step_id = ?", (step_id,)).fetchone()
-    return tuple(row) if row else (0, 0, 0)
+def step_totals(db: sqlite3.Connection, step_id: int) -> tuple[int, int, int, int]:
+    """(items, done, skipped, started) among a step's live resources and mini projects."""
+    row = db.execute("SELECT total, done, skipped, started FROM step_tally WHERE step_id = ?", (step_id,)).fetchone()
+    return tuple(row) if row else (0, 0, 0, 0)
 
 
 def step_counts(db: sqlite3.Connection) -> list[StepCounts]:
@@ -128,22 +140,84 @@ def history(db: sqlite3.Connection, item_id: int | None = None, limit: int | Non
     where = "WHERE e.item_id = ?" if item_id is not None else ""
     params: tuple = (item_id,) if item_id is not None else ()
     rows = db.execute(
-        f"""SELECT e.day, e.state, e.note, e.auto, e.recorded_at, i.id, i.title FROM event e
-            JOIN item i ON i.id = e.item_id {where}
+        f"""SELECT e.id AS event_id, e.day, e.state, e.note, e.auto, e.recorded_at, e.undoes, i.id, i.title,
+                   (SELECT u.id FROM event u WHERE u.undoes = e.id) AS undone_by
+            FROM event e JOIN item i ON i.id = e.item_id {where}
             ORDER BY e.day DESC, e.id DESC {"LIMIT ?" if limit else ""}""",
         params + ((limit,) if limit else ()),
     ).fetchall()
     shown = refs(db, [r["id"] for r in rows])
     return [
-        HistoryRow(r["day"], r["state"], shown[r["id"]], r["title"], r["note"], bool(r["auto"]), r["recorded_at"])
+        HistoryRow(
+            r["event_id"],
+            r["day"],
+            r["state"],
+            shown[r["id"]],
+            r["title"],
+            r["note"],
+            bool(r["auto"]),
+            r["recorded_at"],
+            r["undoes"],
+            r["undone_by"],
+        )
         for r in rows
     ]
+
+
+class EventRecord(NamedTuple):
+    id: int
+    item_id: int
+    state: str
+    day: str
+    auto: bool
+    undoes: int | None
+
+
+def event(db: sqlite3.Connection, event_id: int) -> EventRecord | None:
+    row = db.execute("SELECT id, item_id, state, day, auto, undoes FROM event WHERE id = ?", (event_id,)).fetchone()
+    return EventRecord(row[0], row[1], row[2], row[3], bool(row[4]), row[5]) if row else None
+
+
+def last_undoable(db: sqlite3.Connection) -> int | None:
+    """The latest change made by hand that no undo has reversed, and that is no undo itself."""
+    row = db.execute(
+        """SELECT id FROM event e WHERE auto = 0 AND undoes IS NULL
+             AND NOT EXISTS (SELECT 1 FROM event u WHERE u.undoes = e.id)
+           ORDER BY id DESC LIMIT 1"""
+    ).fetchone()
+    return row[0] if row else None
+
+
+def undone_by(db: sqlite3.Connection, event_id: int) -> int | None:
+    row = db.execute("SELECT id FROM event WHERE undoes = ?", (event_id,)).fetchone()
+    return row[0] if row else None
+
+
+def state_before(db: sqlite3.Connection, event_id: int) -> str:
+    """An item's state just before one of its events: its previous event's, or to do."""
+    row = db.execute(
+        """SELECT p.state FROM event e JOIN event p ON p.item_id = e.item_id AND p.id < e.id
+           WHERE e.id = ? ORDER BY p.id DESC LIMIT 1""",
+        (event_id,),
+    ).fetchone()
+    return row[0] if row else "todo"
+
+
+def later_event(db: sqlite3.Connection, event_id: int) -> int | None:
+    """The latest change of the same item recorded after this event, if any."""
+    row = db.execute(
+        "SELECT p.id FROM event e JOIN event p ON p.item_id = e.item_id AND p.id > e.id WHERE e.id = ? "
+        "ORDER BY p.id DESC LIMIT 1",
+        (event_id,),
+    ).fetchone()
+    return row[0] if row else None
 
 
 def hand_changes_by_day(db: sqlite3.Connection, since: date, until: date) -> list[tuple[str, int]]:
     """(day, changes) for the progress changes made by hand (not the tool's step changes) in a period."""
     rows = db.execute(
-        "SELECT day, COUNT(*) FROM event WHERE auto = 0 AND day BETWEEN ? AND ? GROUP BY day",
+        f"SELECT day, COUNT(*) FROM event WHERE auto = 0 AND day BETWEEN ? AND ? AND {_STANDS.format(e='event')} "
+        "GROUP BY day",
         (since.isoformat(), until.isoformat()),
     )
     return [tuple(r) for r in rows]
@@ -153,9 +227,9 @@ def items_done_between(db: sqlite3.Connection, first: date, last: date) -> int:
     """How many live resources and mini projects were checked done in a period."""
     return db.execute(
         # CROSS JOIN keeps this order: the period's events by day, each finding its item by id.
-        """SELECT COUNT(DISTINCT e.item_id) FROM event e CROSS JOIN item i ON i.id = e.item_id
+        f"""SELECT COUNT(DISTINCT e.item_id) FROM event e CROSS JOIN item i ON i.id = e.item_id
            WHERE e.state = 'done' AND e.day BETWEEN ? AND ? AND i.kind IN (SELECT value FROM json_each(?))
-             AND i.archived_at IS NULL""",
+             AND i.archived_at IS NULL AND {_STANDS.format(e="e")}""",
         (first.isoformat(), last.isoformat(), _COUNTED),
     ).fetchone()[0]
 
@@ -163,8 +237,9 @@ def items_done_between(db: sqlite3.Connection, first: date, last: date) -> int:
 def last_changes_between(db: sqlite3.Connection, start: date, end: date) -> list[tuple[int, str, str, str, str]]:
     """(item id, kind, title, state, day) of each item's last change dated in the period, by day then plan order."""
     rows = db.execute(
-        """SELECT i.id, i.kind, i.title, e.state, e.day FROM event e JOIN item i ON i.id = e.item_id
-           WHERE e.id IN (SELECT MAX(id) FROM event WHERE day BETWEEN ? AND ? GROUP BY item_id)
+        f"""SELECT i.id, i.kind, i.title, e.state, e.day FROM event e JOIN item i ON i.id = e.item_id
+           WHERE e.id IN (SELECT MAX(id) FROM event WHERE day BETWEEN ? AND ? AND {_STANDS.format(e="event")}
+                          GROUP BY item_id)
            ORDER BY e.day, i.seq""",
         (start.isoformat(), end.isoformat()),
     )
@@ -180,7 +255,8 @@ def active_weeks(db: sqlite3.Connection, first_day: date, until: date) -> set[in
     week = "(CAST(julianday({day}) - julianday(:first) AS INTEGER) + 700000) / 7 - 100000 + 1"
     rows = db.execute(
         # The distinct days first, from the (auto, day) index, so julianday() runs once a day, not once an event.
-        f"""SELECT {week.format(day="day")} FROM (SELECT DISTINCT day FROM event WHERE auto = 0 AND day <= :until)
+        f"""SELECT {week.format(day="day")} FROM (SELECT DISTINCT day FROM event
+                                                  WHERE auto = 0 AND day <= :until AND {_STANDS.format(e="event")})
               WHERE julianday(day) IS NOT NULL
             UNION
             SELECT {week.format(day="written")} FROM (

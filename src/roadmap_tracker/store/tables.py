@@ -76,6 +76,7 @@ class EventRow(SQLModel, table=True):
         Index("ix_event_item", "item_id", "id"),
         Index("ix_event_day", "day", "id"),
         Index("ix_event_hand_day", "auto", "day"),
+        Index("ix_event_undoes", "undoes", sqlite_where=text("undoes IS NOT NULL")),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="item.id")
@@ -84,6 +85,7 @@ class EventRow(SQLModel, table=True):
     recorded_at: str  # when it was written (UTC, ISO 8601)
     note: Optional[str] = None
     auto: bool = False  # written by the tool (a step completed by its items)
+    undoes: Optional[int] = Field(default=None, foreign_key="event.id")  # the event an undo reverses
 
 
 class LinkRow(SQLModel, table=True):
