@@ -32,9 +32,9 @@ class Restored:
 
 
 def restore(backup: Backup, root: Path, db_path: Path) -> Restored:
-    """Write the store, then roadmap.yaml and the diary files, into an empty workspace."""
+    """Write roadmap.yaml, the diary files, then the store, into an empty workspace."""
     found = store.progress_in(db_path)
-    if found:
+    if found and not _only_these_notes(db_path, found, backup):
         what = ", ".join(f"{n} {t} row{'s' * (n != 1)}" for t, n in found.items())
         raise NotEmpty(
             f"{root} already has progress ({what}); restore only fills an empty workspace",
@@ -48,19 +48,30 @@ def restore(backup: Backup, root: Path, db_path: Path) -> Restored:
                 f"{target} exists and differs from the backup's copy",
                 hint="move it away first; the store would not match it",
             )
+    # The files first and the store's one transaction last: killed at any point, the workspace is
+    # either restored whole or still empty of progress, so `status` works and `restore` can run again.
     root.mkdir(parents=True, exist_ok=True)
+    replaced = _write_plan(backup, root)
+    recorded = {r["path"]: r for r in backup.tables["notefile"]}
+    for note in backup.notes:
+        _write_same(notes_dir / note["path"], note["text"], recorded.get(note["path"]), "hash", "mtime_ns")
+    notes_dir.mkdir(parents=True, exist_ok=True)
     db = connect(db_path)
     try:
         with transaction(db):
             store.replace_all(db, backup.tables)
     finally:
         db.close()
-    replaced = _write_plan(backup, root)
-    recorded = {r["path"]: r for r in backup.tables["notefile"]}
-    for note in backup.notes:
-        _write_same(notes_dir / note["path"], note["text"], recorded.get(note["path"]), "hash", "mtime_ns")
-    notes_dir.mkdir(parents=True, exist_ok=True)
     return Restored(root, {t: len(backup.tables[t]) for t in TABLES}, len(backup.notes), replaced)
+
+
+def _only_these_notes(db_path: Path, found: dict[str, int], backup: Backup) -> bool:
+    """Whether all the store holds is the diary read back from the backup's own note files: what
+    a restore killed before its last step leaves, once a command has run. Restoring over it loses
+    nothing."""
+    if not set(found) <= {"entry", "question", "notefile"}:
+        return False
+    return store.note_paths_in(db_path) <= {note["path"] for note in backup.notes}
 
 
 def _write_plan(backup: Backup, root: Path) -> Path | None:

@@ -56,6 +56,17 @@ def progress_in(db_path: Path) -> dict[str, int]:
         raise store_error(exc, db_path) from exc
 
 
+def note_paths_in(db_path: Path) -> set[str]:
+    """The note files a store has recorded, read without changing the file."""
+    db = sqlite3.connect("file:" + str(db_path.resolve()) + "?mode=ro", uri=True)
+    try:
+        return {r[0] for r in db.execute("SELECT path FROM notefile")}
+    except sqlite3.DatabaseError as exc:
+        raise store_error(exc, db_path) from exc
+    finally:
+        db.close()
+
+
 def replace_all(db: sqlite3.Connection, tables: dict[str, list[dict]]) -> None:
     """Empty every table and insert these rows, keeping their ids (the caller holds the transaction)."""
     # Ids are kept as they were, so a child may come before its parent; check at commit.
