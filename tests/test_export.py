@@ -74,7 +74,7 @@ MARKDOWN = r"""# Tiny \*ML\* roadmap
 - [x] Fit a line
   > done 2026-11-04 · [my repo](https://github.com/ada/fit) · notebook: notes/fit.ipynb
   - [ ] Plot the residuals
-- [ ] Skip me
+- [ ] ~~Skip me~~ (skipped)
   > skipped 2026-11-05
 
 **Reflection Questions**
@@ -90,14 +90,14 @@ MARKDOWN = r"""# Tiny \*ML\* roadmap
 
 **Mini Projects**
 
-- [ ] Two layer net
+- [ ] Two layer net (in progress)
   > started 2026-11-10
 
 ---
 
 ## Final Deliverables
 
-- [x] Portfolio: 1/1
+- [x] Portfolio: 1/1 — done mini projects
 
 Linked to the roadmap: [blog](https://ada.example.com/blog)
 
@@ -211,7 +211,7 @@ def test_no_diary_and_one_step(tiny):
 
 **Mini Projects**
 
-- [ ] Two layer net
+- [ ] Two layer net (in progress)
   > started 2026-11-10
 """
     )  # no diary week is about step 2
@@ -266,7 +266,7 @@ def test_json_backup_has_every_table_with_its_columns(tiny):
             "state",
             "state_day",
         ],
-        "event": ["id", "item_id", "state", "day", "recorded_at", "note", "auto"],
+        "event": ["id", "item_id", "state", "day", "recorded_at", "note", "auto", "undoes"],
         "link": [
             "id",
             "item_id",
@@ -348,4 +348,7 @@ def test_bundled_roadmap_export_has_a_checklist_like_the_readme(roadmap):
     assert "- [x] Step 1: Mathematical Foundations\n- [ ] Step 2: Introduction to Neural Networks\n" in text
     assert "- [x] Plot how a 2x2 matrix transforms the plane\n  > done 2026-11-20\n" in text
     # Three projects are done, but the portfolio counts only those with a repo link.
-    assert "## Final Deliverables\n\n- [ ] Portfolio of mini projects: 0/5 (up to 7)\n" in text
+    assert (
+        "## Final Deliverables\n\n- [ ] Portfolio of mini projects: 0/5 (up to 7) — done mini projects with a repo link\n"
+        in text
+    )

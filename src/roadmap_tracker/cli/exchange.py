@@ -142,22 +142,32 @@ def import_(
             help="Where to write the YAML; - for stdout. Default: this workspace's roadmap.yaml (merged), or ./roadmap.yaml.",
         ),
     ] = None,
-    force: Annotated[
+    replace: Annotated[
         bool,
         typer.Option(
-            "--force", help="Replace an existing -o file; on a workspace, replace its steps instead of merging."
+            "--replace",
+            help="Into a workspace: replace its steps (and its deliverables, if the file has some) instead of merging.",
         ),
     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file.")] = False,
     date: Annotated[
-        Optional[str], typer.Option("--date", "-d", help="The day to record ticked boxes as done (default today).")
+        Optional[str],
+        typer.Option(
+            "--date", "-d", help="The day to record ticked boxes on, where the file gives none (default today)."
+        ),
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every line that was not imported, and why.")
+    ] = False,
 ):
     """Turn a Markdown roadmap into roadmap.yaml; ticked boxes become progress.
 
     Into a workspace (here or --workspace) the import merges by id: new steps and items are
     added, the old roadmap.yaml is kept under .roadmap/backups/ (its comments are not carried
-    over) and no progress is lost. Outside one it creates ./roadmap.yaml and its store.
-    With -o NAME.yaml it only writes that file.
+    over) and no progress is lost. A file that shares no step or item with the workspace's plan
+    is refused: import it into a new workspace (--workspace NEWDIR), or pass --replace.
+    Outside a workspace it creates ./roadmap.yaml and its store. With -o NAME.yaml it only
+    writes that file. It ends by counting the lines it did not import; --verbose lists them.
     """
     from ..exchange.importing import run
     from ..render.exchange import imported
@@ -171,7 +181,7 @@ def import_(
         target = Path(output_path).expanduser()
     else:
         target = root_for_writing(ctx) / ROADMAP_FILE
-    done = run(source, target, force=force, day=when, db_path=db_option(ctx))
+    done = run(source, target, force=force, replace=replace, day=when, db_path=db_option(ctx))
     if target is None:
         output.data(done.yaml)
-    output.messages(imported(source, done))
+    output.messages(imported(source, done, verbose))

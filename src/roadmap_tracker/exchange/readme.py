@@ -16,6 +16,7 @@ from ..store import items as store_items
 from ..store import links as store_links
 from ..store.answers import Answer
 from ..store.diary import StoredEntry, StoredQuestion
+from ..store.items import TrackedItem
 from ..store.links import Link
 
 PLAN_KINDS = ("step", "resource", "project", "question")
@@ -31,6 +32,7 @@ class Node:
     url: str | None
     state: str
     day: str | None
+    note: str | None = None
     children: list[Node] = field(default_factory=list)
 
 
@@ -51,6 +53,7 @@ class Readme:
     links: dict[int | None, list[Link]]
     answers: dict[int, Answer]
     diary: list[DiaryWeek]
+    deliverables: dict[str, TrackedItem] = field(default_factory=dict)  # by key: settings, state and day
 
 
 def collect(db: sqlite3.Connection, *, step: int | None = None, diary: bool = True) -> Readme:
@@ -74,6 +77,7 @@ def collect(db: sqlite3.Connection, *, step: int | None = None, diary: bool = Tr
         links,
         store_answers.latest(db),
         weeks,
+        {d.key: d for d in store_items.live_items(db, kinds=("deliverable",))},
     )
 
 
@@ -87,7 +91,7 @@ def _plan(db: sqlite3.Connection) -> dict[str, dict]:
             steps[i.key] = {"objective": i.body}
             nodes[i.id], keys[i.id] = None, i.key
             continue
-        node = nodes[i.id] = Node(i.id, i.kind, i.title, i.url, i.state, i.day)
+        node = nodes[i.id] = Node(i.id, i.kind, i.title, i.url, i.state, i.day, i.body)
         parent = nodes.get(i.parent_id)
         if parent is not None:
             parent.children.append(node)

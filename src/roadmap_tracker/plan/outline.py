@@ -28,7 +28,7 @@ class Row(NamedTuple):
     position: int  # 1-based among siblings of the same kind
     title: str
     url: str | None
-    body: str | None
+    body: str | None  # a step's objective, an item's note
     extra: str | None  # JSON settings of a deliverable
     path: tuple  # where it sits in the YAML, for error messages
     explicit_id: bool
@@ -74,5 +74,5 @@ def _items(items: list[Item], kind: str, parent: str, step: str, path: tuple) ->
     for index, item in enumerate(items):
         key = item.id or f"{step}/{slugify(item.title)}"
         here = (*path, index)
-        yield Row(key, kind, parent, step, index + 1, item.title, item.url, None, None, here, item.id is not None)
+        yield Row(key, kind, parent, step, index + 1, item.title, item.url, item.note, None, here, item.id is not None)
         yield from _items(item.items, kind, key, step, (*here, "items"))

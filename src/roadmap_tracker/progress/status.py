@@ -170,6 +170,7 @@ class ShownItem(NamedTuple):
     day: str | None
     depth: int
     id: str
+    note: str | None = None  # the learner's own note under the item in roadmap.yaml
 
 
 class StepDetail(NamedTuple):
@@ -195,7 +196,7 @@ def step_detail(db: sqlite3.Connection, step: TrackedItem) -> StepDetail:
     shown = []
     for i in items:
         depth[i.id] = depth.get(i.parent_id, -1) + 1
-        shown.append(ShownItem(i.ref, i.kind, i.title, i.url, i.state, i.day, depth[i.id], i.key))
+        shown.append(ShownItem(i.ref, i.kind, i.title, i.url, i.state, i.day, depth[i.id], i.key, i.body))
     latest = store_answers.latest(db, step_id=step.id)
     answers = {i.key: [{"day": latest[i.id].day, "text": latest[i.id].text}] for i in items if i.id in latest}
     return StepDetail(step_status(db, step), step.body, shown, answers)

@@ -9,8 +9,6 @@ if TYPE_CHECKING:
     from ..exchange.importing import Outcome
     from ..exchange.restore import Restored
 
-MAX_LISTED = 10  # lines of "not imported" shown; a long README can leave hundreds
-
 
 def _n(count: int, word: str) -> str:
     return f"{count} {word}{('es' if word.endswith('x') else 's') * (count != 1)}"
@@ -42,23 +40,33 @@ def restored(done: Restored) -> list[str]:
     return out
 
 
-def imported(source: Path, done: Outcome) -> list[str]:
-    """What an import made, where it went, what it recorded, and what it left out."""
+def imported(source: Path, done: Outcome, verbose: bool = False) -> list[str]:
+    """What an import made, where it went, what it recorded, and every line it left out.
+
+    Without ``verbose`` the lines left out are counted; with it each is listed with its number
+    and why, all of them: a learner checking that nothing was lost needs the whole list.
+    """
     out = []
     made = f"{_n(done.steps, 'step')}, {_n(done.items, 'item')}, {_n(done.checked, 'checked box')}"
+    made += f", {done.skipped} skipped" if done.skipped else ""
+    made += f", {done.in_progress} in progress" if done.in_progress else ""
+    made += f", {_n(done.deliverables, 'deliverable')}" if done.deliverables else ""
     where = "stdout" if done.target is None else str(done.target)
     if done.mode == "convert":
         out.append(f"Imported {source.name}: {made}. Wrote {where}.")
-        if done.checked:
+        if done.skipped or done.in_progress:
+            out.append(
+                "Checked boxes and skipped or in-progress marks become progress only when importing into a workspace's roadmap.yaml."
+            )
+        elif done.checked:
             out.append("Checked boxes become progress only when importing into a workspace's roadmap.yaml.")
     elif done.mode == "create":
         out.append(f"Imported {source.name}: {made}. Created a workspace: {where} and its progress store.")
     else:
         verb = "Replaced the steps of" if done.mode == "replace" else "Merged into"
-        out.append(
-            f"Imported {source.name}: {made}. {verb} {where}: {_n(done.new_steps, 'new step')}, "
-            f"{_n(done.new_items, 'new item')}."
-        )
+        added = f"{_n(done.new_steps, 'new step')}, {_n(done.new_items, 'new item')}"
+        added += f", {_n(done.new_deliverables, 'new deliverable')}" if done.new_deliverables else ""
+        out.append(f"Imported {source.name}: {made}. {verb} {where}: {added}.")
         if done.backup:
             out.append(f"Kept the previous roadmap.yaml as {done.backup} (comments in it were not carried over).")
     if done.mode != "convert" and (done.recorded or done.already_done):
@@ -69,13 +77,25 @@ def imported(source: Path, done: Outcome) -> list[str]:
             f"Recorded {done.recorded} ticked {'box' if done.recorded == 1 else 'boxes'} as done (note: "
             f"imported from {source.name}){already}."
         )
+    skipped, started = done.recorded_skipped, done.recorded_started
+    if done.mode != "convert" and (skipped or started):
+        if skipped and started:
+            out.append(f"Recorded {_n(skipped, 'item')} as skipped and {started} as in progress.")
+        else:
+            out.append(f"Recorded {_n(skipped or started, 'item')} as {'skipped' if skipped else 'in progress'}.")
     if done.questions_ticked:
         out.append(
             f"Not recorded: {_n(done.questions_ticked, 'ticked reflection question')} "
             "(answers are progress there: `roadmap reflect`)."
         )
-    for title, lines in (("not imported", done.unplaced), ("warning", done.warnings)):
-        out += [f"{title}: {line}" for line in lines[:MAX_LISTED]]
-        if len(lines) > MAX_LISTED:
-            out.append(f"{title}: … and {len(lines) - MAX_LISTED} more")
+    out += [f"warning: {line}" for line in done.warnings]
+    if verbose:
+        out += [f"not imported: line {u.line}: {u.text} ({u.why})" for u in done.unplaced]
+    if done.unplaced:
+        count = _n(len(done.unplaced), "line")
+        out.append(
+            f"{count} not imported."
+            if verbose
+            else f"{count} not imported; --verbose lists {'it' if len(done.unplaced) == 1 else 'them'}."
+        )
     return out

@@ -162,8 +162,7 @@ def step_view(detail: StepDetail):
             grid.add_column(overflow="fold")  # a long URL folds, so it can still be copied whole
             parts += [Text(), Text(KIND_HEADINGS[kind], "bold"), grid]
         indent = "  " * (item.depth + 1)
-        # The note is the item row's body; progress.status.ShownItem does not pass it on yet, hence getattr.
-        note = getattr(item, "note", None)
+        note = item.note
         if item.kind == "question":
             cell = Text(item.title)
             if note:

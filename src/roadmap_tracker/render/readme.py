@@ -2,12 +2,15 @@
 
 The same data always gives the same bytes. The layout is one ``roadmap import`` reads back:
 steps are ``## Step N:`` headings with **Resources** / **Mini Projects** / **Reflection
-Questions** labels, and what is not part of an item's title (dates, attached links, answers)
-sits in a quote under it, where the importer does not look.
+Questions** labels; a skipped item is struck out and marked "(skipped)", one under way is
+marked "(in progress)"; the quote under an item holds its state and day, the links attached
+to it, then its note (or a question's answer); deliverables say their count and how they
+count. The marks are ``exchange.markdown.marks``, which the importer reads.
 """
 
 from __future__ import annotations
 
+from ..exchange.markdown.marks import IN_PROGRESS, SKIPPED, STATE_WORDS, rule_phrase
 from ..exchange.readme import DiaryWeek, Node, Readme
 from ..store.answers import Answer
 from ..store.diary import StoredQuestion
@@ -16,7 +19,6 @@ from .markdown import block_quote, link_list, markdown_link
 from .markdown import markdown_escape as esc
 
 KIND_LABELS = {"resource": "Resources", "project": "Mini Projects", "question": "Reflection Questions"}
-STATE_WORDS = {"done": "done", "in_progress": "started", "skipped": "skipped"}
 
 
 def to_markdown(r: Readme, *, stamp: str | None = None) -> str:
@@ -51,7 +53,11 @@ def to_markdown(r: Readme, *, stamp: str | None = None) -> str:
         for d in s.deliverables:
             reached = d.count >= d.target
             most = f" (up to {d.max})" if d.max else ""
-            out.append(f"- [{'x' if reached else ' '}] {esc(d.title)}: {d.count}/{d.target}{most}")
+            item = r.deliverables.get(d.id)
+            counts = rule_phrase(d.rule, item.settings.get("link_kind") if item else None)
+            out.append(f"- [{'x' if reached else ' '}] {esc(d.title)}: {d.count}/{d.target}{most} — {counts}")
+            if d.rule == "checked" and item and item.state in STATE_WORDS and item.day:
+                out.append(f"  > {STATE_WORDS[item.state]} {item.day}")
         if r.links.get(None):
             out += ([""] if s.deliverables else []) + ["Linked to the roadmap: " + link_list(r.links[None])]
     weeks = [lines for week in r.diary if (lines := _week(week))]
@@ -75,20 +81,30 @@ def _item_lines(
     node: Node, links: dict[int | None, list[Link]], answers: dict[int, Answer], indent: str = ""
 ) -> list[str]:
     title = markdown_link(node.title, node.url) if node.url else esc(node.title)
+    quote: list[list[str]] = []  # paragraphs of the quote under the item
     if node.kind == "question":
         lines = [f"{indent}- {title}"]
         answer = answers.get(node.id)
         if answer:
-            lines += block_quote(answer.text, lead=f"{answer.day}: ", indent=indent + "  ")
+            quote.append(block_quote(answer.text, lead=f"{answer.day}: ", indent=indent + "  "))
     else:
-        lines = [f"{indent}- [{'x' if node.state == 'done' else ' '}] {title}"]
+        box = "x" if node.state == "done" else " "
+        if node.state == "skipped":
+            title = f"~~{title}~~ {SKIPPED}"
+        elif node.state == "in_progress":
+            title = f"{title} {IN_PROGRESS}"
+        lines = [f"{indent}- [{box}] {title}"]
         meta = []
         if node.state in STATE_WORDS and node.day:
             meta.append(f"{STATE_WORDS[node.state]} {node.day}")
         if links.get(node.id):
             meta.append(link_list(links[node.id]))
         if meta:
-            lines.append(f"{indent}  > {' · '.join(meta)}")
+            quote.append([f"{indent}  > {' · '.join(meta)}"])
+    if node.note:
+        quote.append(block_quote(node.note, indent=indent + "  "))
+    for n, paragraph in enumerate(quote):
+        lines += [f"{indent}  >"] * bool(n) + paragraph
     for child in node.children:
         lines += _item_lines(child, links, answers, indent + "  ")
     return lines

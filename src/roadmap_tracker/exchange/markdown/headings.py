@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import re
 
-from .blocks import Block, ListItem, has_boxes
+from .blocks import Block, ListItem, has_boxes, plain_are_notes
 from .wording import clean, url_lines
 
-__all__ = ["SKIP", "choose_steps", "epilogue", "owners", "parents", "subheads", "weight"]
+__all__ = ["DELIVERABLES", "SKIP", "choose_steps", "epilogue", "owners", "parents", "subheads", "weight"]
 
 _NUMBERED = re.compile(r"^(?:(?:step|week|day|month|phase|part|module|unit|lesson|chapter|stage)\s*)?\d+\b", re.I)
 SKIP = re.compile(
     r"^(?:table of contents|contents|toc|progress(?: tracking| tracker)?|licen[cs]e|contributing"
-    r"|contributors?|notes and reflections|final deliverables|acknowledge?ments?|credits|changelog|目录)$",
+    r"|contributors?|notes and reflections|(?:final |expected )?deliverables|acknowledge?ments?|credits|changelog|目录)$",
     re.I,
 )
+# A section listing what the learner means to have at the end: its items become `deliverables:`.
+DELIVERABLES = re.compile(r"^(?:final |expected )?deliverables$", re.I)
 _LABEL_HEADING = re.compile(
     r"^(?:(?:mini|side|small|practice|reflection|review|additional|further|extra|key|useful"
     r"|recommended|suggested)[- ])?(?:resources?|references?|projects?|exercises?|questions?"
@@ -31,9 +33,9 @@ def weight(block: Block) -> int:
     """Importable things in a block: list items, table rows, bare URLs, web links in a heading."""
 
     def count(items: list[ListItem]) -> int:
-        boxes = any(i.box for i in items)  # beside checkboxes, plain bullets are notes
+        notes = plain_are_notes(items)
         return sum(
-            bool(i.text and not i.text.toc_entry and (i.box or i.text.own_links or not boxes)) + count(i.children)
+            bool(i.text and not i.text.toc_entry and (i.box or i.text.own_links or not notes)) + count(i.children)
             for i in items
         )
 

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import PurePath
 
 from markdown_it import MarkdownIt
@@ -22,12 +23,15 @@ from markdown_it.tree import SyntaxTreeNode
 
 from ...errors import MarkdownImportError
 from ...plan.ids import POSITIONAL, slugify, unique
-from .blocks import Block, read_blocks
-from .headings import SKIP, choose_steps, epilogue, owners, parents, subheads, weight
-from .stepitems import StepBuilder
-from .wording import clean
+from .blocks import Block, ListItem, read_blocks
+from .deliverables import read_deliverable
+from .headings import DELIVERABLES, SKIP, choose_steps, epilogue, owners, parents, subheads
+from .ledger import Ledger, Unplaced
+from .marks import META, SUMMARY
+from .stepitems import NOT_AN_ITEM, StepBuilder, item_state
+from .wording import clean, label_of, title_and_link
 
-__all__ = ["ImportReport", "MarkdownImportError", "import_markdown", "slugify"]
+__all__ = ["ImportReport", "MarkdownImportError", "Unplaced", "import_markdown", "slugify"]
 
 MAX_BYTES = 5 * 1024 * 1024
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -37,9 +41,13 @@ _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 class ImportReport:
     steps: int = 0
     items: int = 0  # every imported item, nested children included
-    checked: int = 0  # entries in states: ticked items plus steps ticked in a progress checklist
-    unplaced: list[str] = field(default_factory=list)
+    checked: int = 0  # ticked boxes in states: items, steps ticked in a progress checklist, deliverables
+    skipped: int = 0  # items and steps marked "(skipped)"
+    in_progress: int = 0  # items marked "(in progress)" or "started" by the export
+    deliverables: int = 0
+    unplaced: list[Unplaced] = field(default_factory=list)  # every line with text that went nowhere
     warnings: list[str] = field(default_factory=list)
+    days: dict[str, str] = field(default_factory=dict)  # states key -> the day the export gave it
 
 
 # ------------------------------------------------------------------ the progress checklist
@@ -50,17 +58,18 @@ def _title_key(title: str) -> str:
     return re.sub(r"[\W_]+", " ", re.sub(r"\s*\([^()]*\)\s*$", "", title).casefold()).strip()
 
 
-def _progress(block: Block, keys: dict[str, StepBuilder]) -> dict[StepBuilder, bool] | None:
-    """A checklist whose every box names a step (`- [x] Step 2: …`) ticks steps; it holds no items."""
+def _progress(block: Block, keys: dict[str, StepBuilder]) -> dict[StepBuilder, str | None] | None:
+    """A checklist whose every box names a step (`- [x] Step 2: …`) gives steps a state; it holds no items."""
     boxed = [i for i in block.items if i.box and i.text]
     if block.kind != "list" or len(boxed) < 2 or any(k.web for i in boxed for k in i.text.links):
         return None
-    found: dict[StepBuilder, bool] = {}
+    found: dict[StepBuilder, str | None] = {}
     for item in boxed:
         step = keys.get(_title_key(clean(item.text.plain, heading=True)))
         if step is None:
             return None
-        found[step] = found.get(step, False) or item.box in "xX"
+        state = item_state(item.box, item.text)[1]
+        found[step] = found.get(step) if found.get(step) == "done" else state
     return found if len(found) >= 2 else None
 
 
@@ -78,12 +87,16 @@ def _decode(text: str | bytes, source: str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MarkdownImportError(f"{source} is not UTF-8 text (bad byte at offset {exc.start})") from None
-    lines = text.removeprefix("\ufeff").split("\n")
-    # Front matter (Jekyll, Obsidian) would read as a setext heading; blank it and keep the line numbers.
+    # Line numbers are counted the way markdown-it counts them.
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _front_matter(lines: list[str]) -> int:
+    """How many lines of front matter (Jekyll, Obsidian) open the file; 0 when there is none."""
     end = next((i for i in range(1, min(len(lines), 100)) if lines[i].strip() in ("---", "...")), 0)
     if lines[0].strip() == "---" and end and all(re.match(r"\s*$|[\w-]+\s*:|\s|#|-\s", ln) for ln in lines[1:end]):
-        lines[: end + 1] = [""] * (end + 1)
-    return "\n".join(lines)
+        return end + 1
+    return 0
 
 
 @contextmanager
@@ -104,8 +117,10 @@ def import_markdown(text: str | bytes, *, source: str = "README.md") -> tuple[di
 
     roadmap_data follows roadmap.yaml version 1 and is ready for yaml.safe_dump. Steps always carry
     an id; an item carries one only when its slug needed a suffix, since roadmap.yaml keys an item
-    "<step id>/<slug of its title>" by itself. states maps those keys ("<step_id>" for a step ticked
-    in a progress checklist) to "done" for every ticked box, [x] or [X].
+    "<step id>/<slug of its title>" by itself. states maps those keys ("<step_id>" for a step in a
+    progress checklist, a deliverable's id for a ticked deliverable) to "done" for every ticked box,
+    [x] or [X], and to "skipped" or "in_progress" for an item marked so (see ``marks``).
+    report.unplaced lists every line with text that became nothing, with why.
     Bytes are decoded as strict UTF-8. Raises MarkdownImportError (one line) for binary or
     oversized input, and for a document without headings or without anything to import.
     """
@@ -114,86 +129,162 @@ def import_markdown(text: str | bytes, *, source: str = "README.md") -> tuple[di
 
 
 def _import(text: str, source: str) -> tuple[dict, dict[str, str], ImportReport]:
-    blocks = read_blocks(SyntaxTreeNode(_MD.parse(text)).children, [])
+    lines = text.split("\n")
+    front = _front_matter(lines)
+    # Front matter would read as a setext heading; blank it and keep the line numbers.
+    parsed = "\n" * front + "\n".join(lines[front:])
+    blocks = read_blocks(SyntaxTreeNode(_MD.parse(parsed)).children, [])
     heads = [i for i, b in enumerate(blocks) if b.kind == "heading"]
     if not heads:
         raise MarkdownImportError(f"{source} has no Markdown headings ('# Title'); steps are made from headings")
     for i in heads:
         blocks[i].title = clean(blocks[i].text.plain, heading=True)
     steps, reasons, level = choose_steps(blocks, heads)
-    _disambiguate(blocks, sorted(steps), parents(blocks, heads))
-    report = ImportReport()
+    report, ledger = ImportReport(), Ledger()
+    _disambiguate(blocks, sorted(steps), parents(blocks, heads), ledger)
+    ledger.drop(1, front, "front matter")
     builders = {i: StepBuilder(blocks[i], report.warnings) for i in sorted(steps)}
     keys = {_title_key(b.title): b for b in builders.values()}
     owner = owners(blocks, steps)
-    ticked: dict[StepBuilder, bool] = {}
-    lost: dict[int, list[int]] = {}  # section heading (-1 before any, -2 after the closing rule) -> counts
+    data: dict = {"version": 1, "title": _roadmap_title(blocks, heads, source, ledger)}
+    title_head = _title_head(blocks, heads)
+    marked: dict[StepBuilder, str | None] = {}
+    found: list[tuple[dict, str | None, str | None]] = []  # deliverables, with the box and day of each
     section, tail = -1, epilogue(blocks)
     for i, block in enumerate(blocks):
         section = i if block.kind == "heading" else -2 if i == tail else section
         marks = _progress(block, keys)
         if marks is not None:
-            ticked.update((s, ticked.get(s, False) or done) for s, done in marks.items())
-            lost.setdefault(section, [0, 0, 0])[2] += 1
+            for step, state in marks.items():
+                marked[step] = "done" if marked.get(step) == "done" else state
+            ledger.place(blocks[section].line if section >= 0 else block.line)
+            for item in block.items:
+                if item.box and item.text:
+                    ledger.place(item.line, item.end)
+                ledger.drop(item.line, item.end, NOT_AN_ITEM)
         elif owner[i] is not None and owner[i] != i:
             builders[owner[i]].feed(block)
-        elif owner[i] is None:
-            counts = lost.setdefault(section, [0, 0, 0])
-            counts[0] += weight(block)
-            counts[1] += block.kind == "para" and not weight(block) and bool(clean(block.text.plain))
+        elif owner[i] is None and section >= 0 and DELIVERABLES.match(blocks[section].title):
+            _deliverables(block, blocks[section], found, ledger)
+        elif owner[i] is None and block.kind != "heading":
+            summary = block.kind == "para" and SUMMARY.match(clean(block.text.plain))
+            if summary:  # the export's own summary: recomputed on the way in, but for the start date
+                ledger.place(block.line, block.end)
+                data.update({"started": date.fromisoformat(summary.group(1))} if summary.group(1) else {})
+            elif block.kind == "para" and section == title_head and "description" not in data:
+                data["description"] = clean(block.text.with_urls())
+                ledger.place(block.line, block.end)
+            ledger.drop(block.line, block.end, _why(blocks, heads, section, steps, reasons, level))
 
-    data: dict = {"version": 1, "title": _roadmap_title(blocks, heads, source), "steps": [], "deliverables": []}
+    data["steps"], data["deliverables"] = [], []
     states: dict[str, str] = {}
     step_ids: set[str] = set()
     for i, step in builders.items():
         if not step.count:
             reasons[i] = "has nothing that could be imported"
+            ledger.take(Ledger(why=step.ledger.why))  # its reasons for single lines still hold
             continue
         slug = slugify(step.title)
         sid = unique(f"step-{slug}" if POSITIONAL.match(slug) else slug, step_ids)  # "2024" reads as a step number
         data["steps"].append(step.to_dict(sid))
-        states.update({sid: "done"} if ticked.get(step) else {})
-        states.update((f"{sid}/{item_id}", "done") for item_id in step.done)
+        ledger.take(step.ledger)
+        states.update({sid: marked[step]} if marked.get(step) else {})
+        states.update((f"{sid}/{item_id}", state) for item_id, state in step.states.items())
+        report.days.update((f"{sid}/{item_id}", day) for item_id, day in step.days.items())
         report.items += step.count
     if not data["steps"]:
         raise MarkdownImportError(f"{source} has headings but no lists, links or tables under them to import")
-    report.steps, report.checked = len(data["steps"]), len(states)
-    report.unplaced = _unplaced(blocks, heads, owner, steps, reasons, lost, level)
+    for entry, box, day in found:
+        did = unique(slugify(entry["title"]), step_ids)
+        data["deliverables"].append({"id": did, **entry} if did != slugify(entry["title"]) else entry)
+        if box in ("x", "X") and entry["rule"] == "checked":
+            states[did] = "done"
+            report.days.update({did: day} if day else {})
+    for n, i in enumerate(heads):
+        ledger.drop(blocks[i].line, blocks[i].end, _heading_why(blocks, heads, n, owner, steps, reasons, level))
+    for i, b in enumerate(blocks):  # what is left of a step with nothing to import
+        if owner[i] is not None and reasons.get(owner[i]):
+            ledger.drop(b.line, b.end, f'"{blocks[owner[i]].title}" {reasons[owner[i]]}')
+    data = {k: data[k] for k in ("version", "title", "description", "started", "steps", "deliverables") if k in data}
+    report.steps, report.deliverables = len(data["steps"]), len(data["deliverables"])
+    report.checked = sum(s == "done" for s in states.values())
+    report.skipped = sum(s == "skipped" for s in states.values())
+    report.in_progress = sum(s == "in_progress" for s in states.values())
+    report.unplaced = ledger.unplaced(lines, NOT_AN_ITEM)
     return data, states, report
 
 
-def _disambiguate(blocks: list[Block], steps: list[int], parents: dict[int, int | None]) -> None:
+def _deliverables(block: Block, heading: Block, found: list, ledger: Ledger) -> None:
+    """Each item of a list in the deliverables section is one deliverable; anything else there is not."""
+
+    def read(item: ListItem) -> None:
+        entry = read_deliverable(title_and_link(item_state(None, item.text)[0])[0]) if item.text else None
+        if entry is not None:
+            first = item.notes[0] if item.notes and item.notes[0].quoted else None
+            meta = META.match(first.text) if first else None
+            day = meta.group(2) if meta and meta.group(1) == "done" and not meta.group(3) else None
+            found.append((entry, item.box, day))  # ``day``: when the export says it was checked off
+            ledger.place(item.text.line, item.text.end)
+            ledger.place(heading.line, heading.end)
+            if day:
+                ledger.place(first.line, first.end)
+        for note in item.notes:
+            ledger.drop(note.line, note.end, "a note on a deliverable (deliverables hold no notes)")
+        for child in item.children:
+            ledger.drop(child.line, child.end, "nested under a deliverable (deliverables hold no items)")
+
+    if block.kind == "list":
+        for item in block.items:
+            read(item)
+    elif block.kind == "para" and label_of(block.text) is not None and block.line == block.end:
+        ledger.place(block.line)  # "**Deliverables**:" naming the list below it
+    else:
+        ledger.drop(block.line, block.end, "text in the deliverables section that is no deliverable")
+
+
+def _disambiguate(blocks: list[Block], steps: list[int], parents: dict[int, int | None], ledger: Ledger) -> None:
     """Steps sharing a title ("Week 1" of Month 2 and of Month 3) take their parent heading's title in front."""
     titles = Counter(blocks[i].title.casefold() for i in steps)
     for i in [i for i in steps if titles[blocks[i].title.casefold()] > 1]:
-        if parents[i] is not None and blocks[parents[i]].title:
-            blocks[i].title = f"{blocks[parents[i]].title} – {blocks[i].title}"
+        parent = blocks[parents[i]] if parents[i] is not None else None
+        if parent is not None and parent.title:
+            blocks[i].title = f"{parent.title} – {blocks[i].title}"
+            if not any(k.web for k in parent.text.links):  # a link in it would still be lost
+                ledger.place(parent.line, parent.end)
 
 
-def _unplaced(blocks, heads, owner, steps, reasons, lost, level) -> list[str]:
-    """One line per section that did not become a step: why, and what was left behind."""
-
-    def count(n: int, what: str) -> str:
-        return f"{n} {what}{'s' if n != 1 else ''} not imported"
-
-    out = [f"line 1: {count(lost[-1][0], 'item')} before the first heading"] if lost.get(-1, [0])[0] else []
-    for n, i in enumerate(heads):
-        items, paragraphs, progress_lists = lost.get(i, [0, 0, 0])
-        if (i in steps and i not in reasons) or owner[i] not in (None, i) or (progress_lists and not items):
-            continue  # a step, a sub-heading inside one, or the progress checklist
-        if not items and i not in reasons and any(k in steps for k in subheads(blocks, heads, n)):
-            continue  # a heading grouping steps, such as "Phase 1" or "Month 2"
-        why = reasons.get(i) or ("is above the step level" if blocks[i].level < level else "is outside any step")
-        what = count(items, "item") if items else count(paragraphs, "paragraph") if paragraphs else "empty section"
-        out.append(f'line {blocks[i].line}: "{blocks[i].title}" {why}: {what}')
-    if lost.get(-2, [0])[0]:
-        out.append(f"line {blocks[epilogue(blocks)].line}: {count(lost[-2][0], 'item')} after the closing rule (---)")
-    return out
+def _why(blocks, heads, section, steps, reasons, level) -> str:
+    """Why a block outside every step was not imported: where it stands."""
+    if section == -1:
+        return "before the first heading"
+    if section == -2:
+        return "after the closing rule (---)"
+    head = blocks[section]
+    why = reasons.get(section) or ("is above the step level" if head.level < level else "is outside any step")
+    return f'"{head.title}" {why}'
 
 
-def _roadmap_title(blocks: list[Block], heads: list[int], source: str) -> str:
+def _heading_why(blocks, heads, n, owner, steps, reasons, level) -> str:
+    i = heads[n]
+    if i in reasons or (owner[i] is None and not any(k in steps for k in subheads(blocks, heads, n))):
+        return _why(blocks, heads, i, steps, reasons, level)
+    if owner[i] is None:
+        return "a heading over steps (steps do not nest)"
+    return "a sub-heading that names no kind of item"
+
+
+def _title_head(blocks: list[Block], heads: list[int]) -> int | None:
+    """The heading the roadmap takes its title from."""
     for want_h1 in (True, False):
         for i in heads:
             if blocks[i].title and not SKIP.match(blocks[i].title) and (blocks[i].level == 1 or not want_h1):
-                return blocks[i].title
-    return PurePath(source).stem or "Roadmap"
+                return i
+    return None
+
+
+def _roadmap_title(blocks: list[Block], heads: list[int], source: str, ledger: Ledger) -> str:
+    i = _title_head(blocks, heads)
+    if i is None:
+        return PurePath(source).stem or "Roadmap"
+    ledger.place(blocks[i].line, blocks[i].end)
+    return blocks[i].title
