@@ -229,6 +229,7 @@ def test_output_file_is_written_whole(tiny, tmp_path):
 
 
 def test_json_backup_has_every_table_with_its_columns(tiny):
+    tiny("log", "--week", "2", "--about", "1", "-c", "what the week was about")  # a row in every table
     data = json.loads(tiny("export", "--format", "json").stdout)
     assert list(data) == ["format", "version", "schema", "roadmap_yaml", "tables", "notes"]
     assert (data["format"], data["version"], data["schema"]) == ("roadmap-tracker-backup", 1, len(MIGRATIONS))
@@ -297,7 +298,9 @@ def test_json_backup_has_every_table_with_its_columns(tiny):
             "steps",
             "extra",
             "updated_at",
+            "step_id",
         ],
+        "entry_item": ["entry_id", "ref", "item_id"],
         "question": [
             "id",
             "entry_id",
@@ -319,6 +322,7 @@ def test_json_backup_has_every_table_with_its_columns(tiny):
         "event": 4,
         "link": 3,
         "entry": 2,
+        "entry_item": 1,
         "question": 1,
         "answer": 1,
         "notefile": 2,

@@ -304,7 +304,7 @@ def test_logs_filters(diary):
     out = diary("logs", "--week", "2").stdout
     assert out.startswith(f"Week 2  {diary.started + timedelta(weeks=1)} to ")
     assert "  Notes: read the transformer paper #nlp\n" in out
-    assert "  About: 3.p2\n" in out
+    assert "  About: 3.p2 Rebuild selected pieces of nanoGPT yourself\n" in out
 
 
 def test_logs_when_empty(diary):

@@ -191,3 +191,28 @@ def test_an_item_moved_to_another_step_keeps_its_state_and_history(roadmap):
         ("done", "2026-11-05", "finished early"),
         ("in_progress", "2026-11-03", None),
     ]
+
+
+def test_a_week_stays_about_the_item_it_named_when_the_plan_changes(roadmap):
+    roadmap("log", "--week", "2", "--about", "2.r1", "-c", "what a neuron computes")
+    plan = roadmap.root / "roadmap.yaml"
+    text = plan.read_text()
+    # A resource inserted above it: "2.r1" now names another item; the week does not follow it.
+    plan.write_text(
+        text.replace(
+            "      - title: What is a Neural Network?",
+            "      - title: A new first video\n"
+            "        url: https://example.com/first\n      - title: What is a Neural Network?",
+            1,
+        )
+    )
+    [week] = json.loads(roadmap("logs", "--json", "--week", "2").stdout)
+    assert week["about"] == ["2.r2 What is a Neural Network? (3Blue1Brown)"]
+    assert [w["week"] for w in json.loads(roadmap("logs", "--json", "--step", "2").stdout)] == [2]
+
+
+def test_logs_by_step_survive_a_renamed_step(roadmap):
+    roadmap("log", "--week", "3", "-c", "eigenvectors")  # written while step 1 is the current one
+    plan = roadmap.root / "roadmap.yaml"
+    plan.write_text(plan.read_text().replace("title: Mathematical Foundations", "title: Maths for ML", 1))
+    assert [w["week"] for w in json.loads(roadmap("logs", "--json", "--step", "1").stdout)] == [3]

@@ -257,3 +257,19 @@ def test_export_restore_export_gives_the_same_bytes(changes, links, answers, ent
         assert back("export", "--format", "json").stdout == first_json
         assert back("export").stdout == first_md
         assert back.states() == ws.states()
+
+
+def test_a_backup_from_before_the_newer_columns_restores(tiny, tmp_path):
+    data = json.loads(backup_of(tiny, tmp_path / "now.json").read_text())
+    # What a backup made by the first release held: no date_order, no undo, no entry links.
+    data["schema"] = 4
+    del data["tables"]["entry_item"]
+    for table, column in (("roadmap", "date_order"), ("event", "undoes"), ("entry", "step_id")):
+        for row in data["tables"][table]:
+            del row[column]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data))
+    back = Runner(tmp_path / "back")
+    back("restore", str(old))
+    assert back.states() == tiny.states()
+    assert json.loads(back("logs", "--json").stdout) == json.loads(tiny("logs", "--json").stdout)

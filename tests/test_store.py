@@ -260,3 +260,27 @@ def test_two_processes_checking_at_once_lose_nothing(roadmap):
     assert sum(1 for s in states.values() if s == "done") == len(refs) + 2
     assert states["math"] == states["nn-build"] == "done"
     assert roadmap.query("SELECT COUNT(*) FROM event") == [(len(refs) + 2,)]
+
+
+def test_upgrading_links_old_diary_weeks_to_their_steps_by_row(tmp_path):
+    path = tmp_path / "roadmap.db"
+    _at_version(path, 7)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash, started, week_starts, "
+        "notes_dir, synced_at) VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')"
+    )
+    conn.execute(
+        "INSERT INTO item (id, roadmap_id, key, kind, position, seq, title, created_at) "
+        "VALUES (7, 1, 'math', 'step', 1, 1, 'Maths', 'x')"
+    )
+    conn.execute(
+        "INSERT INTO entry (id, week, start_day, end_day, step, concepts, experiments, text, tags, refs, steps, "
+        "extra, updated_at) VALUES (1, 3, '2026-11-16', '2026-11-22', 'Maths', '[]', '[]', '', '[]', '[\"#1\"]', "
+        "'[\"math\"]', '{}', 'x')"
+    )
+    conn.commit()
+    conn.close()
+    upgraded = store.connect(path)
+    assert [tuple(r) for r in upgraded.execute("SELECT entry_id, ref, item_id FROM entry_item")] == [(1, "math", 7)]
+    assert [tuple(r) for r in upgraded.execute("SELECT step_id FROM entry")] == [(7,)]

@@ -139,14 +139,14 @@ def logs(
     from ..store.items import step_of
 
     _, db = open_store(ctx)
-    step_key = step_of(db, resolve(db, step)).key if step else None
+    step_id = step_of(db, resolve(db, step)).id if step else None
     found = listing(
         db,
         since=optional_day(since, "--since"),
         until=optional_day(until, "--until"),
         limit=None if week is not None else (count or None),
         tag=tag,
-        step=step_key,
+        step=step_id,
         search=search,
         week=week,
     )

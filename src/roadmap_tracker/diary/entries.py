@@ -131,7 +131,8 @@ def from_options(
                 raise UsageError(f"--metric {metrics[i]!r}: write it as NAME=VALUE, e.g. accuracy=0.93")
             name, value = (part.strip() for part in metrics[i].split("=", 1))
         pairs.append(Experiment(what, results[i] if i < len(results) else None, name, value))
-    refs = [resolve(db, ref).ref for ref in about]
+    # By id, not position: "3.p2" names another item once one is inserted above it.
+    refs = [resolve(db, ref).key for ref in about]
     entry = WeekEntry(
         week=week,
         concepts=list(concepts),
@@ -170,12 +171,31 @@ def store_entry(db: sqlite3.Connection, entry: WeekEntry, day: date) -> Stored:
         entry.text,
         entry.tags,
         entry.refs,
-        _step_keys(db, entry.refs),
+        [],
         entry.extra,
         utc_stamp(),
+        _step_id(db, entry.step),
     )
+    _link_refs(db, entry_id, entry.refs)
     ids, aside = _store_questions(db, entry_id, entry.questions, entry.question_ids, day)
     return Stored(entry_id, ids, aside)
+
+
+def _step_id(db: sqlite3.Connection, title: str | None) -> int | None:
+    found = store_items.step_titled(db, title) if title else None
+    return found.id if found else None
+
+
+def _link_refs(db: sqlite3.Connection, entry_id: int, refs: list[str]) -> None:
+    """Tie each ref of the week to the item it names now, once: a ref read before keeps the item
+    it named then, so inserting a resource above `2.r1` never moves an old week onto another item."""
+    linked = store.links(db, entry_id)
+    for ref in refs:
+        if ref not in linked and (found := _resolve(db, ref)) is not None:
+            store.link(db, entry_id, ref, found.id)
+    for ref in linked:
+        if ref not in refs:
+            store.unlink(db, entry_id, ref)
 
 
 def _store_questions(
@@ -207,23 +227,15 @@ def _store_questions(
     return ids, aside
 
 
-def _step_keys(db: sqlite3.Connection, refs: list[str]) -> list[str]:
-    """The steps an entry is about: `#3`, `3.p2`, or `[[Exact item title]]`."""
+def _resolve(db: sqlite3.Connection, ref: str):
+    """The item a ref in a note names: `#3`, `3.p2`, an id, or `[[Exact item title]]`; None for none."""
     from ..progress.refs import positional
 
-    keys: list[str] = []
-    for ref in refs:
-        try:
-            found = positional(db, ref)
-        except (UnknownItem, AmbiguousItem):
-            found = None
-        if found is None:
-            found = store_items.first_titled(db, ref)
-        if found is not None and found.step_id is not None:
-            key = store_items.step_of(db, found).key
-            if key not in keys:
-                keys.append(key)
-    return keys
+    try:
+        found = positional(db, ref)
+    except (UnknownItem, AmbiguousItem):
+        found = None
+    return found or store_items.by_key(db, ref) or store_items.first_titled(db, ref)
 
 
 # --- reading -----------------------------------------------------------------
@@ -232,6 +244,7 @@ def _step_keys(db: sqlite3.Connection, refs: list[str]) -> list[str]:
 class Listed(NamedTuple):
     entry: WeekEntry
     questions: list[dict]  # id, text, answer, answered_on
+    about: list[str]  # the items it is about, as they are called now: "2.r1 Title"
 
     def to_dict(self) -> dict:
         """The week as data: its fields, with its questions (id, text, answer) in place of their texts."""
@@ -239,7 +252,7 @@ class Listed(NamedTuple):
 
         data = asdict(self.entry)
         del data["question_ids"]  # the questions below carry their ids
-        return {**data, "questions": self.questions}
+        return {**data, "questions": self.questions, "about": self.about}
 
 
 def listing(
@@ -249,29 +262,27 @@ def listing(
     until: date | None = None,
     limit: int | None = None,
     tag: str | None = None,
-    step: str | None = None,
+    step: int | None = None,
     search: str | None = None,
     week: int | None = None,
 ) -> list[Listed]:
-    """Entries with their questions, newest first; ``step`` is a step's key."""
-    title = None
-    if step:
-        found = store_items.by_key(db, step, archived=True)
-        title = found.title if found else None
+    """Entries with their questions and the items they are about, newest first; ``step`` is a
+    step's row id: the weeks about it or written while it was worked on."""
     rows = store.entries(
         db,
         since=since,
         until=until,
         limit=limit,
         tag=tag.lstrip("#") if tag else None,
-        step_key=step,
-        step_title=title,
+        step_id=step,
         search=search,
         week=week,
     )
     asked: dict[int, list[StoredQuestion]] = {}
     for q in store.questions_of(db, [r.id for r in rows]):
         asked.setdefault(q.entry_id, []).append(q)
+    about = store.about(db, [r.id for r in rows])
+    items = {i.id: i for i in store_items.items(db, [n for ids in about.values() for n in ids])}
     return [
         Listed(
             _week_entry(r, asked.get(r.id, [])),
@@ -279,6 +290,7 @@ def listing(
                 {"id": q.id, "text": q.text, "answer": q.answer, "answered_on": q.answered_on}
                 for q in asked.get(r.id, [])
             ],
+            [f"{items[n].ref} {items[n].title}" for n in about.get(r.id, [])],
         )
         for r in rows
     ]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import BadBackup
 from ..store import backup as store
-from ..store.backup import KEYS, TABLES
+from ..store.backup import ADDED_LATER, KEYS, TABLES
 
 FORMAT = "roadmap-tracker-backup"
 VERSION = 1
@@ -27,6 +27,7 @@ REFERENCES = {
     "event": {"item_id": "item"},
     "link": {"item_id": "item"},
     "question": {"entry_id": "entry", "answer_item_id": "item"},
+    "entry_item": {"entry_id": "entry", "item_id": "item"},
     "answer": {"item_id": "item"},
 }
 
@@ -111,6 +112,7 @@ def _models() -> dict[str, type]:
         "question": tables.QuestionRow,
         "answer": tables.AnswerRow,
         "notefile": tables.NoteFileRow,
+        "entry_item": tables.EntryItemRow,
     }
 
 
@@ -163,7 +165,8 @@ def check(data: dict, source: str) -> Backup:
     if unknown:
         raise BadBackup(f"{source}: unknown table {unknown[0]!r}")
     models = _models()
-    checked = {t: _rows(source, t, tables.get(t), models[t]) for t in TABLES}
+    # A backup from before a table existed has none of its rows.
+    checked = {t: _rows(source, t, tables.get(t, [] if t in ADDED_LATER else None), models[t]) for t in TABLES}
     _check_references(source, checked)
     return Backup(source, text, plan.notes_dir, checked, _notes(source, data.get("notes", [])))
 
@@ -174,14 +177,16 @@ def _rows(source: str, table: str, rows, model) -> list[dict]:
     if not isinstance(rows, list):
         raise BadBackup(f"{source}: table {table} is missing or not a list")
     columns = list(model.model_fields)
-    key = KEYS.get(table, "id")
+    # A column added after the backup was made is missing from its rows; one with a default takes it.
+    required = [c for c, f in model.model_fields.items() if f.is_required()]
+    key = [c.strip() for c in KEYS.get(table, "id").split(",")]
     seen: set = set()
     out = []
     for n, row in enumerate(rows, start=1):
         where = f"{source}: table {table}, row {n}"
         if not isinstance(row, dict):
             raise BadBackup(f"{where} is not an object")
-        missing = next((c for c in columns if c not in row), None)
+        missing = next((c for c in required if c not in row), None)
         if missing:
             raise BadBackup(f"{where}: field {missing!r} is missing")
         extra = next((c for c in row if c not in columns), None)
@@ -194,9 +199,11 @@ def _rows(source: str, table: str, rows, model) -> list[dict]:
             name = ".".join(str(p) for p in err["loc"]) or "row"
             raise BadBackup(f"{where}: field {name!r}: {err['msg']}") from None
         values = valid.model_dump()
-        if values[key] is None or values[key] in seen:
-            raise BadBackup(f"{where}: field {key!r} is {'empty' if values[key] is None else 'repeated'}")
-        seen.add(values[key])
+        identity = tuple(values[c] for c in key)
+        if None in identity or identity in seen:
+            name = ", ".join(key)
+            raise BadBackup(f"{where}: field {name!r} is {'empty' if None in identity else 'repeated'}")
+        seen.add(identity)
         out.append({c: values[c] for c in columns})
     return out
 

@@ -66,8 +66,8 @@ def collect(db: sqlite3.Connection, *, step: int | None = None, diary: bool = Tr
         links.setdefault(one.item_id, []).append(one)
     weeks: list[DiaryWeek] = []
     if diary:
-        key = steps[0].id if step is not None and steps else None
-        weeks = _diary(db, key, steps[0].title if key else None)
+        shown = store_items.step_at(db, step) if step is not None else None
+        weeks = _diary(db, shown.id if shown else None)
     return Readme(
         s,
         header.started.isoformat() if header and header.started else None,
@@ -100,9 +100,9 @@ def _plan(db: sqlite3.Connection) -> dict[str, dict]:
     return steps
 
 
-def _diary(db: sqlite3.Connection, step_key: str | None, step_title: str | None) -> list[DiaryWeek]:
-    """Every week, newest first (about one step, with ``step_key``), with its questions."""
-    entries = store_diary.entries(db, step_key=step_key, step_title=step_title)
+def _diary(db: sqlite3.Connection, step_id: int | None) -> list[DiaryWeek]:
+    """Every week, newest first (about one step, with ``step_id``), with its questions."""
+    entries = store_diary.entries(db, step_id=step_id)
     asked: dict[int, list[StoredQuestion]] = {}
     for q in store_diary.questions_of(db, [e.id for e in entries]):
         asked.setdefault(q.entry_id, []).append(q)

@@ -42,8 +42,8 @@ def entries_view(found: list[Listed], full: bool = False):
         if e.text:
             text = e.text if full else e.text.split("\n", 1)[0] + (" …" if "\n" in e.text else "")
             lines.append(Text.assemble(("  Notes: ", "bold"), text))
-        if full and e.refs:
-            lines.append(Text.assemble(("  About: ", "bold"), ", ".join(e.refs)))
+        if full and (listed.about or e.refs):
+            lines.append(Text.assemble(("  About: ", "bold"), ", ".join(listed.about or e.refs)))
         blocks.append(Text("\n").join(lines))
     return Text("\n\n").join(blocks)
 

@@ -10,10 +10,12 @@ from . import migrations
 from .connection import store_error
 
 # Parents before children, so rows can be inserted in this order on restore.
-TABLES = ("roadmap", "item", "event", "link", "entry", "question", "answer", "notefile")
-KEYS = {"notefile": "path"}  # the primary key each table is ordered by; "id" for the rest
+TABLES = ("roadmap", "item", "event", "link", "entry", "entry_item", "question", "answer", "notefile")
+KEYS = {"notefile": "path", "entry_item": "entry_id, ref"}  # the key each table is ordered by; "id" for the rest
+# Tables a backup made before they existed does not have: restored empty.
+ADDED_LATER = ("entry_item",)
 BOOLEANS = {"event": ("auto",), "link": ("is_path",), "notefile": ("written",)}
-PROGRESS_TABLES = ("event", "link", "entry", "question", "answer", "notefile")
+PROGRESS_TABLES = ("event", "link", "entry", "entry_item", "question", "answer", "notefile")
 
 
 def schema_version(db: sqlite3.Connection) -> int:

@@ -22,9 +22,10 @@ class StoredEntry(NamedTuple):
     text: str
     tags: list[str]
     refs: list[str]
-    steps: list[str]  # keys of the steps the entry is about
+    steps: list[str]  # keys of the steps the entry is about, as they were when it was written
     extra: dict
     updated_at: str
+    step_id: int | None  # the step being worked on when it was written
 
 
 class StoredQuestion(NamedTuple):
@@ -65,6 +66,7 @@ def _entry(r: sqlite3.Row) -> StoredEntry:
         json.loads(r["steps"]),
         json.loads(r["extra"]),
         r["updated_at"],
+        r["step_id"],
     )
 
 
@@ -90,8 +92,10 @@ def save_entry(
     steps: list,
     extra: dict,
     updated_at: str,
+    step_id: int | None = None,
 ) -> int:
-    """Write a week in full, replacing what it had; returns the entry's id."""
+    """Write a week in full, replacing what it had; returns the entry's id. The step it was
+    written in is set once: later saves keep it."""
     values = (
         start.isoformat(),
         end.isoformat(),
@@ -109,15 +113,41 @@ def save_entry(
     if row:
         db.execute(
             """UPDATE entry SET start_day = ?, end_day = ?, step = ?, concepts = ?, experiments = ?,
-                   text = ?, tags = ?, refs = ?, steps = ?, extra = ?, updated_at = ? WHERE id = ?""",
-            (*values, row[0]),
+                   text = ?, tags = ?, refs = ?, steps = ?, extra = ?, updated_at = ?,
+                   step_id = COALESCE(step_id, ?) WHERE id = ?""",
+            (*values, step_id, row[0]),
         )
         return row[0]
     return db.execute(
         """INSERT INTO entry (week, start_day, end_day, step, concepts, experiments, text,
-               tags, refs, steps, extra, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (week, *values),
+               tags, refs, steps, extra, updated_at, step_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (week, *values, step_id),
     ).lastrowid
+
+
+def links(db: sqlite3.Connection, entry_id: int) -> dict[str, int]:
+    """What each ref of an entry named when it was first read: ref -> item id."""
+    return dict(db.execute("SELECT ref, item_id FROM entry_item WHERE entry_id = ?", (entry_id,)).fetchall())
+
+
+def link(db: sqlite3.Connection, entry_id: int, ref: str, item_id: int) -> None:
+    db.execute("INSERT OR IGNORE INTO entry_item (entry_id, ref, item_id) VALUES (?, ?, ?)", (entry_id, ref, item_id))
+
+
+def unlink(db: sqlite3.Connection, entry_id: int, ref: str) -> None:
+    db.execute("DELETE FROM entry_item WHERE entry_id = ? AND ref = ?", (entry_id, ref))
+
+
+def about(db: sqlite3.Connection, entry_ids: list[int]) -> dict[int, list[int]]:
+    """The items each entry is about."""
+    out: dict[int, list[int]] = {}
+    for entry_id, item_id in db.execute(
+        "SELECT entry_id, item_id FROM entry_item WHERE entry_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY entry_id, ref",
+        (json.dumps(entry_ids),),
+    ):
+        out.setdefault(entry_id, []).append(item_id)
+    return out
 
 
 def entries(
@@ -127,8 +157,7 @@ def entries(
     until: date | None = None,
     limit: int | None = None,
     tag: str | None = None,
-    step_key: str | None = None,
-    step_title: str | None = None,
+    step_id: int | None = None,
     search: str | None = None,
     week: int | None = None,
 ) -> list[StoredEntry]:
@@ -146,9 +175,13 @@ def entries(
     if tag:
         where.append("EXISTS (SELECT 1 FROM json_each(entry.tags) WHERE lower(value) = lower(?))")
         params.append(tag)
-    if step_key:
-        where.append("(EXISTS (SELECT 1 FROM json_each(entry.steps) WHERE value = ?) OR step = ?)")
-        params += [step_key, step_title]
+    if step_id is not None:
+        # About the step or an item in it, or written while it was the one being worked on.
+        where.append(
+            "(step_id = ? OR EXISTS (SELECT 1 FROM entry_item ei JOIN item i ON i.id = ei.item_id "
+            "WHERE ei.entry_id = entry.id AND (i.id = ? OR i.step_id = ?)))"
+        )
+        params += [step_id, step_id, step_id]
     if search:
         where.append(
             "(instr(lower(concepts || experiments || text || tags), lower(?)) OR EXISTS "

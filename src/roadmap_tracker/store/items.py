@@ -236,6 +236,11 @@ def first_titled(db: sqlite3.Connection, title: str) -> TrackedItem | None:
     return _one(db, f"{_LIVE} AND lower(title) = lower(?) AND step_id IS NOT NULL ORDER BY seq LIMIT 1", (title,))
 
 
+def step_titled(db: sqlite3.Connection, title: str) -> TrackedItem | None:
+    """The live step with this title, else the archived one last used."""
+    return _one(db, "kind = 'step' AND title = ? ORDER BY archived_at IS NOT NULL, archived_at DESC LIMIT 1", (title,))
+
+
 def current_step(db: sqlite3.Connection) -> TrackedItem | None:
     """The step being worked on: the first one in progress (marked so, or with an item started,
     done or skipped), else the first still to do; None when every step is done or skipped."""

@@ -271,3 +271,25 @@ def m007_undo(db: sqlite3.Connection) -> None:
         "ALTER TABLE event ADD COLUMN undoes INTEGER REFERENCES event (id)",
         "CREATE INDEX ix_event_undoes ON event (undoes) WHERE undoes IS NOT NULL",
     )
+
+
+@migration
+def m008_entry_links(db: sqlite3.Connection) -> None:
+    # A diary week is about items by their row, not by the text that named them: "2.r1" names
+    # another item once a resource is inserted above it, and a step's title changes when renamed.
+    _run(
+        db,
+        """CREATE TABLE entry_item (
+            entry_id INTEGER NOT NULL REFERENCES entry (id),
+            ref VARCHAR NOT NULL,
+            item_id INTEGER NOT NULL REFERENCES item (id),
+            PRIMARY KEY (entry_id, ref))""",
+        "CREATE INDEX ix_entry_item_item ON entry_item (item_id)",
+        "ALTER TABLE entry ADD COLUMN step_id INTEGER REFERENCES item (id)",
+        # What the old columns said: the steps an entry's refs pointed into, by key, and the step
+        # being worked on, by title.
+        """INSERT OR IGNORE INTO entry_item (entry_id, ref, item_id)
+           SELECT e.id, j.value, i.id FROM entry e, json_each(e.steps) j JOIN item i ON i.key = j.value""",
+        """UPDATE entry SET step_id = (SELECT i.id FROM item i WHERE i.kind = 'step' AND i.title = entry.step
+                                       ORDER BY i.archived_at IS NOT NULL, i.position LIMIT 1)""",
+    )

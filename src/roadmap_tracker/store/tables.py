@@ -127,6 +127,18 @@ class EntryRow(SQLModel, table=True):
     steps: str  # keys of the steps the refs point into, for `roadmap logs --step`
     extra: str  # front-matter keys the tool does not use, written back unchanged
     updated_at: str
+    step_id: Optional[int] = Field(default=None, foreign_key="item.id")  # the step worked on when it was written
+
+
+class EntryItemRow(SQLModel, table=True):
+    """An item a diary week is about, by its row: the ref (as the note names it) and what it named
+    when first read, so a later plan edit never makes the week point at another item."""
+
+    __tablename__ = "entry_item"
+    __table_args__ = (Index("ix_entry_item_item", "item_id"),)
+    entry_id: int = Field(foreign_key="entry.id", primary_key=True)
+    ref: str = Field(primary_key=True)
+    item_id: int = Field(foreign_key="item.id")
 
 
 class QuestionRow(SQLModel, table=True):
