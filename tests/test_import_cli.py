@@ -177,7 +177,9 @@ def test_the_bundled_plan_refuses_a_readme_written_from_the_same_sources(roadmap
     readme.write_text(MINE)
     before = roadmap.dump()
     result = roadmap("import", str(readme), code=4)
-    assert result.stderr.startswith(f"Error: {roadmap.root / 'roadmap.yaml'} holds another roadmap: README.md shares")
+    assert result.stderr.startswith(
+        f"Error: {roadmap.root / 'roadmap.yaml'} holds another roadmap: most steps of README.md"
+    )
     assert roadmap.dump() == before
 
 
@@ -326,7 +328,7 @@ def test_a_plan_sharing_nothing_with_the_file_is_not_merged_into(roadmap, tmp_pa
     (tmp_path / "m.md").write_text(MIXED)
     result = roadmap("import", str(tmp_path / "m.md"), code=4)
     assert result.stderr == (
-        f"Error: {roadmap.root / 'roadmap.yaml'} holds another roadmap: m.md shares no step or item with it "
+        f"Error: {roadmap.root / 'roadmap.yaml'} holds another roadmap: most steps of m.md share no step or item with it "
         f"(import it into a new workspace with `roadmap import {tmp_path / 'm.md'} --workspace NEWDIR`, "
         "or pass --replace to replace this plan's steps)\n"
     )
@@ -535,3 +537,17 @@ def test_export_then_import_keeps_states_days_notes_and_deliverables(tmp_path):
         return [d.model_dump(exclude={"id"}) for d in load_roadmap(runner.root / "roadmap.yaml").deliverables]
 
     assert deliverables(copy) == deliverables(ws)
+
+
+@pytest.mark.skipif(not (CORPUS.parent / "seeds").is_dir(), reason="the seeds in ../shared/ are not available")
+def test_init_then_importing_ones_own_readme_is_refused_not_merged(roadmap, tmp_path):
+    # The bundled plan and the seed README share their resources but word everything else their
+    # own way: merging gave 39 near-duplicates. One step of eight shares an id: refused.
+    readme = tmp_path / "README.md"
+    readme.write_bytes((CORPUS.parent / "seeds" / "002_6f6306d0362af5e5.txt").read_bytes())
+    before = (roadmap.root / "roadmap.yaml").read_text(), roadmap.dump()
+    result = roadmap("import", str(readme), code=4)
+    assert "holds another roadmap: most steps of README.md share no step or item with it" in result.stderr
+    assert ((roadmap.root / "roadmap.yaml").read_text(), roadmap.dump()) == before
+    replaced = roadmap("import", str(readme), "--replace")
+    assert "Replaced the steps of" in replaced.stderr

@@ -22,7 +22,7 @@ from roadmap_tracker.plan.ids import slugify
 
 from conftest import TODAY
 
-EXAMPLES = int(os.environ.get("ROADMAP_LEARNER_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("ROADMAP_LEARNER_EXAMPLES", "40"))
 START = date(2026, 11, 2)  # week 1; the pinned today, 2026-12-31, is in week 9
 days = st.integers(0, (TODAY - START).days).map(lambda n: START + timedelta(days=n))
 words = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Nd"), max_codepoint=0x24F), min_size=1, max_size=12)

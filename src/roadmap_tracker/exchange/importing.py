@@ -5,7 +5,7 @@ Where the plan goes decides what happens (a roadmap.yaml *is* a workspace, as ev
   - a roadmap.yaml that does not exist yet: a new workspace around it, ticked boxes become progress;
   - an existing roadmap.yaml: merged by id (then by title), new steps, items and deliverables
     appended, the old file kept under .roadmap/backups/; progress is only ever added. A file that
-    shares no step or item id with the plan is refused rather than piled onto it; ``--replace``
+    shares an id with fewer than half of its steps is refused rather than piled onto the plan; ``--replace``
     replaces the steps (and the deliverables, when the file has some) instead.
 Nothing is written unless the resulting roadmap.yaml loads with the same loader every command uses.
 """
@@ -228,9 +228,10 @@ def run(
 
 
 def _shares(current, data: dict) -> bool:
-    """Whether the plan and the imported file have a step or an item id in common. Titles do not
-    count: a README written from the same sources as the plan, imported into it, would pile a
-    second wording of every item onto the first."""
+    """Whether the imported file is this plan, grown or edited: at least half of its steps share
+    an id with the plan, or hold an item that does. Titles do not count: a README written from
+    the same sources as the plan, imported into it, would pile a second wording of every item
+    onto the first."""
     from ..plan.outline import flatten
 
     have = {row.key for row in flatten(current) if row.kind != "deliverable"}
@@ -240,10 +241,11 @@ def _shares(current, data: dict) -> bool:
             yield _key(e, step_id)
             yield from keys(e.get("items", []), step_id)
 
-    return any(
+    shared = sum(
         step["id"] in have or any(k in have for kind in ITEM_LISTS for k in keys(step.get(kind, []), step["id"]))
         for step in data["steps"]
     )
+    return 2 * shared >= len(data["steps"])
 
 
 def _into_workspace(
@@ -273,7 +275,7 @@ def _into_workspace(
         if not _shares(current, data):
             # Merging a different roadmap would only pile a second plan onto this one.
             raise WorkspaceExists(
-                f"{target} holds another roadmap: {source.name} shares no step or item with it",
+                f"{target} holds another roadmap: most steps of {source.name} share no step or item with it",
                 hint=f"import it into a new workspace with `roadmap import {source} --workspace NEWDIR`, "
                 "or pass --replace to replace this plan's steps",
             )
