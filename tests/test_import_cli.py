@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 from typer.testing import CliRunner
@@ -430,19 +429,8 @@ def test_show_prints_an_items_note_under_it():
     from roadmap_tracker.progress.status import ShownItem, StepDetail, StepStatus
     from roadmap_tracker.render.progress import step_view
 
-    class NotedItem(NamedTuple):  # a shown item as it is once it carries its row's body
-        ref: str
-        kind: str
-        title: str
-        url: str | None
-        state: str
-        day: str | None
-        depth: int
-        id: str
-        note: str | None
-
     step = StepStatus(1, "maths", "Maths", "todo", 0, 1, 0, 0, 0, 0)
-    item = NotedItem("1.p1", "project", "Calculus", None, "todo", None, 0, "maths/calculus", "paused until May")
+    item = ShownItem("1.p1", "project", "Calculus", None, "todo", None, 0, "maths/calculus", "paused until May")
     console = Console(width=80, no_color=True, record=True)
     console.print(step_view(StepDetail(step, None, [item], {})))
     shown = [line.rstrip() for line in console.export_text().splitlines()]

@@ -73,6 +73,14 @@ def test_migration_names_are_numbered_in_order():
     assert [int(n[1:4]) for n in names] == list(range(1, len(names) + 1))
 
 
+def _old_header(conn: sqlite3.Connection) -> None:
+    """The roadmap row of a store written by an earlier version, with the columns every version has."""
+    conn.execute(
+        "INSERT INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash, started, week_starts, "
+        "notes_dir, synced_at) VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')"
+    )
+
+
 def _at_version(path: Path, version: int) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     for fn in migrations.MIGRATIONS[:version]:
@@ -85,10 +93,7 @@ def test_upgrading_from_every_earlier_version_keeps_data_and_a_backup(tmp_path, 
     path = tmp_path / "roadmap.db"
     _at_version(path, version)
     conn = sqlite3.connect(path)
-    conn.execute(
-        "INSERT INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash, started, week_starts, "
-        "notes_dir, synced_at) VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')"
-    )
+    _old_header(conn)
     conn.execute(
         "INSERT INTO item (id, roadmap_id, key, kind, position, seq, title, created_at) "
         "VALUES (1, 1, 'a', 'step', 1, 1, 'A', 'x')"
@@ -110,10 +115,7 @@ def test_an_old_schema_store_is_upgraded_by_any_command(roadmap, tmp_path):
     old = tmp_path / "old.db"
     _at_version(old, 1)
     conn = sqlite3.connect(old)
-    conn.execute(
-        "INSERT INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash, started, week_starts, "
-        "notes_dir, synced_at) VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')"
-    )
+    _old_header(conn)
     conn.execute(
         "INSERT INTO item (id, roadmap_id, key, kind, position, seq, title, created_at) "
         "VALUES (1, 1, 'math', 'step', 1, 1, 'Mathematical Foundations', 'x')"
@@ -266,10 +268,7 @@ def test_upgrading_links_old_diary_weeks_to_their_steps_by_row(tmp_path):
     path = tmp_path / "roadmap.db"
     _at_version(path, 7)
     conn = sqlite3.connect(path)
-    conn.execute(
-        "INSERT INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash, started, week_starts, "
-        "notes_dir, synced_at) VALUES (1, 'Old', 'roadmap.yaml', 1, 1, 'h', NULL, 'monday', 'notes', 'x')"
-    )
+    _old_header(conn)
     conn.execute(
         "INSERT INTO item (id, roadmap_id, key, kind, position, seq, title, created_at) "
         "VALUES (7, 1, 'math', 'step', 1, 1, 'Maths', 'x')"
