@@ -125,6 +125,8 @@ def _match_renames(stored: dict, gone: list[str], new: list) -> list[tuple[str, 
     olds_left = list(gone)
     fresh = [row for row in new if row.key not in stored]  # an archived id coming back is a restore
     for row in fresh:
+        if not olds_left:
+            break  # nothing left to pair: a first sync, or every departure accounted for
         olds = [k for k in olds_left if stored[k]["kind"] == row.kind and parent_of[k] == row.parent]
         match = None
         if olds:
@@ -154,8 +156,10 @@ def _moved_from(stored: dict, olds_left: list[str], fresh: list, row) -> str | N
         if not value:
             continue
         olds = [k for k in olds_left if stored[k]["kind"] == row.kind and stored[k][name] == value]
+        if len(olds) != 1:
+            continue
         news = [r for r in fresh if r.kind == row.kind and getattr(r, name) == value]
-        if len(olds) == 1 and len(news) == 1:
+        if len(news) == 1:
             return olds[0]
     return None
 
