@@ -252,8 +252,6 @@ def m005_step_tally(db: sqlite3.Connection) -> None:
             {_tally("OLD", "-")} DELETE FROM step_tally WHERE step_id = OLD.id; END""",
         # The live items of a kind in order (steps, deliverables), without reading every item.
         "CREATE INDEX ix_item_live_kind ON item (kind, position) WHERE archived_at IS NULL",
-        # The days with changes made by hand, for streaks and the activity calendar, from the index alone.
-        "CREATE INDEX ix_event_hand_day ON event (auto, day)",
     )
 
 
@@ -270,6 +268,8 @@ def m007_undo(db: sqlite3.Connection) -> None:
         db,
         "ALTER TABLE event ADD COLUMN undoes INTEGER REFERENCES event (id)",
         "CREATE INDEX ix_event_undoes ON event (undoes) WHERE undoes IS NOT NULL",
+        # The days with changes made by hand, for streaks and the activity calendar, from the index alone.
+        "CREATE INDEX ix_event_hand_day ON event (auto, day)",
     )
 
 

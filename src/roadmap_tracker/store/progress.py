@@ -17,7 +17,7 @@ from .items import ROADMAP_ID, refs
 
 _COUNTED = json.dumps(list(COUNTED_KINDS))
 # A change that counts as something done: not an undo, and not undone since.
-_STANDS = "undoes IS NULL AND NOT EXISTS (SELECT 1 FROM event u WHERE u.undoes = {e}.id)"
+_STANDS = "{e}.undoes IS NULL AND {e}.id NOT IN (SELECT u.undoes FROM event u WHERE u.undoes IS NOT NULL)"
 
 
 class StepCounts(NamedTuple):
@@ -248,24 +248,45 @@ def last_changes_between(db: sqlite3.Connection, start: date, end: date) -> list
 
 def active_weeks(db: sqlite3.Connection, first_day: date, until: date) -> set[int]:
     """The roadmap weeks (1 holds ``first_day``) with activity up to ``until``: a change made by
-    hand, or a diary entry, counted on the day it was last written, inside its own week.
-    Computed in SQL, so years of history come back as a few hundred numbers."""
-    # (days + 700000) / 7 - 100000 is floor(days / 7) for any day after the year 1: integer
-    # division in SQLite truncates toward zero, and days before week 1 are negative.
-    week = "(CAST(julianday({day}) - julianday(:first) AS INTEGER) + 700000) / 7 - 100000 + 1"
-    rows = db.execute(
-        # The distinct days first, from the (auto, day) index, so julianday() runs once a day, not once an event.
-        f"""SELECT {week.format(day="day")} FROM (SELECT DISTINCT day FROM event
-                                                  WHERE auto = 0 AND day <= :until AND {_STANDS.format(e="event")})
-              WHERE julianday(day) IS NOT NULL
-            UNION
-            SELECT {week.format(day="written")} FROM (
-              SELECT min(max(COALESCE(substr(updated_at, 1, 10), start_day), start_day), end_day) AS written
-              FROM entry WHERE start_day <= :until)
-            WHERE written <= :until AND julianday(written) IS NOT NULL""",
-        {"first": first_day.isoformat(), "until": until.isoformat()},
-    )
-    return {r[0] for r in rows}
+    hand that stands (neither an undo nor undone), or a diary entry, counted on the day it was
+    last written, inside its own week. Years of history come back as a few thousand days."""
+    until_iso = until.isoformat()
+    # Every day with a change by hand, from the (auto, day) index alone; then the few days that
+    # hold an undo or an undone change lose them, and keep the day only if another change stands.
+    days = {r[0] for r in db.execute("SELECT DISTINCT day FROM event WHERE auto = 0 AND day <= ?", (until_iso,))}
+    touched = [
+        r[0]
+        for r in db.execute(
+            """SELECT day FROM event WHERE undoes IS NOT NULL AND auto = 0
+               UNION SELECT day FROM event WHERE id IN (SELECT undoes FROM event WHERE undoes IS NOT NULL)"""
+        )
+    ]
+    if touched:
+        standing = {
+            r[0]
+            for r in db.execute(
+                f"""SELECT DISTINCT day FROM event WHERE auto = 0 AND day IN (SELECT value FROM json_each(?))
+                      AND {_STANDS.format(e="event")}""",
+                (json.dumps(touched),),
+            )
+        }
+        days -= set(touched) - standing
+    days |= {
+        r[0]
+        for r in db.execute(
+            """SELECT min(max(COALESCE(substr(updated_at, 1, 10), start_day), start_day), end_day) FROM entry
+               WHERE start_day <= ?""",
+            (until_iso,),
+        )
+        if r[0] <= until_iso
+    }
+    weeks = set()
+    for day in days:
+        try:
+            weeks.add((date.fromisoformat(day) - first_day).days // 7 + 1)
+        except (TypeError, ValueError):
+            continue  # a hand-edited day that is no date counts for nothing
+    return weeks
 
 
 def reopened_by_plan(db: sqlite3.Connection) -> list[int]:
