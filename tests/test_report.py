@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from roadmap_tracker.cli import app
-from roadmap_tracker.progress.momentum import momentum, progress_as_of, streaks
+from roadmap_tracker.progress.momentum import activity, momentum, progress_as_of, streaks
 from roadmap_tracker.render.progress import momentum_line, pace_text
 from roadmap_tracker.render.report import heatmap_view
 
@@ -238,6 +238,19 @@ def test_no_forecast_without_enough_recent_activity(roadmap):
     assert pace_text(_momentum(roadmap, date(2026, 11, 22))) == "no forecast yet: 3 active weeks of the 4 it needs"
     _done_on(roadmap, *["2026-11-25"] * 4)
     assert pace_text(_momentum(roadmap, date(2027, 2, 1))) == "no forecast: no activity for 9 weeks"
+
+
+def test_an_undone_change_is_no_activity(roadmap):
+    _done_on(roadmap, "2026-11-04", "2026-11-11", "2026-11-11")
+    roadmap("undo")  # one of the two on 11-11: the day keeps the other
+    db = sqlite3.connect(roadmap.db_path)
+    try:
+        assert activity(db, date(2026, 12, 31)) == {date(2026, 11, 4): 1, date(2026, 11, 11): 1}
+        roadmap("undo")  # and the other: nothing stands that day, and the undos count for nothing
+        assert activity(db, date(2026, 12, 31)) == {date(2026, 11, 4): 1}
+    finally:
+        db.close()
+    assert _momentum(roadmap, date(2026, 11, 15)).active_weeks == 1
 
 
 def test_status_shows_momentum_in_one_line(roadmap):

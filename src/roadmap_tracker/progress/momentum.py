@@ -71,13 +71,12 @@ def activity(db: sqlite3.Connection, until: date, since: date | None = None) -> 
             days[date.fromisoformat(day)] = n
         except ValueError:
             continue  # a hand-edited day that is no date counts for nothing
-    for start, end, written in store_diary.writes(db, low, until):
+    for day in store_diary.written_days(db, low, until):
         try:
-            when = date.fromisoformat(min(max(written or start, start), end))
+            when = date.fromisoformat(day)
         except ValueError:
             continue
-        if (since is None or when >= since) and when <= until:
-            days[when] = days.get(when, 0) + 1
+        days[when] = days.get(when, 0) + 1
     return days
 
 
@@ -108,7 +107,8 @@ def momentum(
     cal = store_items.calendar(db)
     if done is None or total is None:
         done, total = progress_as_of(db, as_of)
-    weeks = store.active_weeks(db, cal.first_day, as_of)
+    week1 = cal.first_day  # cal.index's arithmetic, with week 1 found once for years of active days
+    weeks = {(day - week1).days // 7 + 1 for day in activity(db, as_of)}
     current = cal.index(as_of)
     streak, longest = streaks(weeks, current)
     m = Momentum(as_of, streak, longest, len(weeks), done, total)
@@ -121,7 +121,7 @@ def momentum(
         return m._replace(reason=f"no forecast yet: {n} active week{'s' * (n != 1)} of the {PACE_MIN} it needs")
     if current - recent[-1] > STALE_WEEKS:
         return m._replace(reason=f"no forecast: no activity for {current - recent[-1] - 1} weeks")
-    first = week_start(cal.started, cal.week_starts) + timedelta(weeks=recent[0] - 1)
+    first = week1 + timedelta(weeks=recent[0] - 1)
     m = m._replace(pace_items=store.items_done_between(db, first, as_of), pace_weeks=end - recent[0] + 1)
     if not m.pace_items:
         return m._replace(reason=f"no forecast: nothing done in the last {len(recent)} active weeks")

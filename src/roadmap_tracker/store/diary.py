@@ -203,13 +203,17 @@ def overlapping(db: sqlite3.Connection, start: date, end: date) -> list[StoredEn
     return [_entry(r) for r in rows]
 
 
-def writes(db: sqlite3.Connection, since: date, until: date) -> list[tuple[str, str, str]]:
-    """(start, end, day last written) of the entries whose week overlaps the period."""
+def written_days(db: sqlite3.Connection, since: date, until: date) -> list[str]:
+    """The day each entry counts as activity, in the period: the day it was last written, kept
+    inside its own week (a week written up later counts in that week)."""
     rows = db.execute(
-        "SELECT start_day, end_day, substr(updated_at, 1, 10) FROM entry WHERE start_day <= ? AND end_day >= ?",
-        (until.isoformat(), since.isoformat()),
+        """SELECT day FROM (
+               SELECT min(max(COALESCE(substr(updated_at, 1, 10), start_day), start_day), end_day) AS day
+               FROM entry WHERE start_day <= :until AND end_day >= :since)
+           WHERE day BETWEEN :since AND :until""",
+        {"since": since.isoformat(), "until": until.isoformat()},
     )
-    return [tuple(r) for r in rows]
+    return [r[0] for r in rows]
 
 
 # --- questions --------------------------------------------------------------------

@@ -214,13 +214,33 @@ def later_event(db: sqlite3.Connection, event_id: int) -> int | None:
 
 
 def hand_changes_by_day(db: sqlite3.Connection, since: date, until: date) -> list[tuple[str, int]]:
-    """(day, changes) for the progress changes made by hand (not the tool's step changes) in a period."""
-    rows = db.execute(
-        f"SELECT day, COUNT(*) FROM event WHERE auto = 0 AND day BETWEEN ? AND ? AND {_STANDS.format(e='event')} "
-        "GROUP BY day",
-        (since.isoformat(), until.isoformat()),
+    """(day, changes) for the progress changes made by hand in a period that stand: neither the
+    tool's own step changes, nor an undo, nor undone."""
+    period = (since.isoformat(), until.isoformat())
+    # Every change by hand, counted from the (auto, day) index alone; then the few days that hold
+    # an undo or an undone change are counted again without them.
+    counts = dict(
+        db.execute("SELECT day, COUNT(*) FROM event WHERE auto = 0 AND day BETWEEN ? AND ? GROUP BY day", period)
     )
-    return [tuple(r) for r in rows]
+    touched = [
+        r[0]
+        for r in db.execute(
+            """SELECT day FROM event WHERE undoes IS NOT NULL AND auto = 0
+               UNION SELECT day FROM event WHERE id IN (SELECT undoes FROM event WHERE undoes IS NOT NULL)"""
+        )
+        if r[0] in counts
+    ]
+    if touched:
+        for day in touched:
+            del counts[day]
+        counts.update(
+            db.execute(
+                f"""SELECT day, COUNT(*) FROM event WHERE auto = 0 AND day IN (SELECT value FROM json_each(?))
+                      AND {_STANDS.format(e="event")} GROUP BY day""",
+                (json.dumps(touched),),
+            )
+        )
+    return sorted(counts.items())
 
 
 def items_done_between(db: sqlite3.Connection, first: date, last: date) -> int:
@@ -244,49 +264,6 @@ def last_changes_between(db: sqlite3.Connection, start: date, end: date) -> list
         (start.isoformat(), end.isoformat()),
     )
     return [tuple(r) for r in rows]
-
-
-def active_weeks(db: sqlite3.Connection, first_day: date, until: date) -> set[int]:
-    """The roadmap weeks (1 holds ``first_day``) with activity up to ``until``: a change made by
-    hand that stands (neither an undo nor undone), or a diary entry, counted on the day it was
-    last written, inside its own week. Years of history come back as a few thousand days."""
-    until_iso = until.isoformat()
-    # Every day with a change by hand, from the (auto, day) index alone; then the few days that
-    # hold an undo or an undone change lose them, and keep the day only if another change stands.
-    days = {r[0] for r in db.execute("SELECT DISTINCT day FROM event WHERE auto = 0 AND day <= ?", (until_iso,))}
-    touched = [
-        r[0]
-        for r in db.execute(
-            """SELECT day FROM event WHERE undoes IS NOT NULL AND auto = 0
-               UNION SELECT day FROM event WHERE id IN (SELECT undoes FROM event WHERE undoes IS NOT NULL)"""
-        )
-    ]
-    if touched:
-        standing = {
-            r[0]
-            for r in db.execute(
-                f"""SELECT DISTINCT day FROM event WHERE auto = 0 AND day IN (SELECT value FROM json_each(?))
-                      AND {_STANDS.format(e="event")}""",
-                (json.dumps(touched),),
-            )
-        }
-        days -= set(touched) - standing
-    days |= {
-        r[0]
-        for r in db.execute(
-            """SELECT min(max(COALESCE(substr(updated_at, 1, 10), start_day), start_day), end_day) FROM entry
-               WHERE start_day <= ?""",
-            (until_iso,),
-        )
-        if r[0] <= until_iso
-    }
-    weeks = set()
-    for day in days:
-        try:
-            weeks.add((date.fromisoformat(day) - first_day).days // 7 + 1)
-        except (TypeError, ValueError):
-            continue  # a hand-edited day that is no date counts for nothing
-    return weeks
 
 
 def reopened_by_plan(db: sqlite3.Connection) -> list[int]:
