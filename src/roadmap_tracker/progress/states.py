@@ -54,9 +54,8 @@ def set_state(
             if item.kind in COUNTED_KINDS and item.step_id is not None:
                 steps.setdefault(item.step_id, None)
         for step_id in steps:
-            change = _settle_step(db, step_id, day)
-            if change:
-                changes.append(Change(store_items.item(db, step_id), *change, auto=True))
+            if settled := _settle_step(db, step_id, day):
+                changes.append(settled)
     return changes
 
 
@@ -93,10 +92,8 @@ def undo(db: sqlite3.Connection, event_id: int | None = None) -> Undone:
         day = date.fromisoformat(found.day)
         undo_id = store.add_event(db, item.id, back, day, f"undo of #{event_id}", undoes=event_id)
         changes = [Change(item, old, back)]
-        if item.kind in COUNTED_KINDS and item.step_id is not None:
-            settled = _settle_step(db, item.step_id, day)
-            if settled:
-                changes.append(Change(store_items.item(db, item.step_id), *settled, auto=True))
+        if item.kind in COUNTED_KINDS and item.step_id is not None and (settled := _settle_step(db, item.step_id, day)):
+            changes.append(settled)
     return Undone(event_id, undo_id, changes)
 
 
@@ -110,20 +107,19 @@ def reopen_after_plan_edit(db: sqlite3.Connection, day: date) -> list[Change]:
     return [Change(item, "done", "in_progress", auto=True) for item in store_items.items(db, reopened)]
 
 
-def _settle_step(db: sqlite3.Connection, step_id: int, day: date) -> tuple[str, str] | None:
+def _settle_step(db: sqlite3.Connection, step_id: int, day: date) -> Change | None:
     """A step is done when all its items are done or skipped (with at least one
     done); a step the tool closed reopens when one of its items does, and goes back
     to do when none of its items is left started, done or skipped."""
-    total, done, skipped, started = store.step_totals(db, step_id)
-    complete = done and done + skipped == total
+    complete, done, skipped, started = store.step_standing(db, step_id)
     state, auto = store.latest_event(db, step_id)
     if complete and state != "done":
-        store.add_event(db, step_id, "done", day, "all items done", auto=True)
-        return state, "done"
-    if not complete and state == "done" and auto:
-        store.add_event(db, step_id, "in_progress", day, "an item was reopened", auto=True)
-        return "done", "in_progress"
-    if state == "in_progress" and auto and not (done or skipped or started):
-        store.add_event(db, step_id, "todo", day, "no item is started any more", auto=True)
-        return "in_progress", "todo"
-    return None
+        new, note = "done", "all items done"
+    elif not complete and state == "done" and auto:
+        new, note = "in_progress", "an item was reopened"
+    elif state == "in_progress" and auto and not (done or skipped or started):
+        new, note = "todo", "no item is started any more"
+    else:
+        return None
+    store.add_event(db, step_id, new, day, note, auto=True)
+    return Change(store_items.item(db, step_id), state, new, auto=True)

@@ -16,6 +16,8 @@ from ..plan.outline import COUNTED_KINDS
 from .items import ROADMAP_ID, refs
 
 _COUNTED = json.dumps(list(COUNTED_KINDS))
+# A step is complete when every live resource and mini project is done or skipped, one at least done.
+_COMPLETE = "({t}.done > 0 AND {t}.done + {t}.skipped = {t}.total)"
 # A change that counts as something done: not an undo, and not undone since.
 _STANDS = "{e}.undoes IS NULL AND {e}.id NOT IN (SELECT u.undoes FROM event u WHERE u.undoes IS NOT NULL)"
 
@@ -70,10 +72,13 @@ def add_event(
     return cur.lastrowid
 
 
-def step_totals(db: sqlite3.Connection, step_id: int) -> tuple[int, int, int, int]:
-    """(items, done, skipped, started) among a step's live resources and mini projects."""
-    row = db.execute("SELECT total, done, skipped, started FROM step_tally WHERE step_id = ?", (step_id,)).fetchone()
-    return tuple(row) if row else (0, 0, 0, 0)
+def step_standing(db: sqlite3.Connection, step_id: int) -> tuple[bool, int, int, int]:
+    """(complete, done, skipped, started) among a step's live resources and mini projects."""
+    row = db.execute(
+        f"SELECT {_COMPLETE.format(t='step_tally')}, done, skipped, started FROM step_tally WHERE step_id = ?",
+        (step_id,),
+    ).fetchone()
+    return (bool(row[0]), *row[1:]) if row else (False, 0, 0, 0)
 
 
 def step_counts(db: sqlite3.Connection) -> list[StepCounts]:
@@ -270,9 +275,9 @@ def reopened_by_plan(db: sqlite3.Connection) -> list[int]:
     """Steps the tool closed because all their items were done, that now have an item to do:
     roadmap.yaml gave them a new one."""
     rows = db.execute(
-        """SELECT s.id FROM item s CROSS JOIN step_tally t ON t.step_id = s.id
+        f"""SELECT s.id FROM item s CROSS JOIN step_tally t ON t.step_id = s.id
            WHERE s.kind = 'step' AND s.archived_at IS NULL AND s.state = 'done'
-             AND NOT (t.done > 0 AND t.done + t.skipped = t.total)
+             AND NOT {_COMPLETE.format(t="t")}
              AND (SELECT auto FROM event WHERE item_id = s.id ORDER BY id DESC LIMIT 1) = 1
            ORDER BY s.position"""
     )
