@@ -1,7 +1,8 @@
 """The weekly learning diary: one entry per roadmap week, kept in the store.
 
-``mirror.save`` stores a week and rewrites its note in notes/ in the same transaction. The
-Markdown format itself lives in ``weeknote``, loaded only when a week is read or written.
+``mirror.add`` and ``mirror.save_edit`` store a week and rewrite its note in notes/ in the same
+transaction. The Markdown format itself lives in ``weeknote``, loaded only when a week is read or
+written.
 """
 
 from __future__ import annotations

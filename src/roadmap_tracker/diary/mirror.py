@@ -65,8 +65,8 @@ class Saved(NamedTuple):
 
     before: WeekEntry
     after: WeekEntry
-    kept: Path | None = None
-    set_aside: tuple[StoredQuestion, ...] | list[StoredQuestion] = ()  # questions the change took out
+    kept: Path | None  # the version written meanwhile, when there was one
+    set_aside: list[StoredQuestion]  # questions the change took out
 
 
 def add(db: sqlite3.Connection, ws: Workspace, week: int, more: WeekEntry, day: date) -> Saved:
