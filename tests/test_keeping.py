@@ -134,9 +134,9 @@ def test_a_day_after_today_is_refused_unless_it_is_a_plan(roadmap):
     assert roadmap("log", "--week", "99", "-c", "x", code=2).stderr == (
         "Error: --week 99 begins on 2028-09-18, after today (2026-12-31); the diary records what happened\n"
     )
-    assert roadmap("log", "-c", "x", "--date", "2027-01-01", code=2).stderr.startswith(
-        "Error: --date: '2027-01-01' is 2027-01-01, after today"
-    )
+    assert roadmap("log", "-c", "x", "--date", "2027-01-01", code=2).stderr == (
+        "Error: --date: '2027-01-01' is 2027-01-01, after today (2026-12-31); record what happened\n"
+    )  # log has no --future to offer
     assert roadmap("reflect", "--answer", "1.q1", "x", "--date", "next week", code=2).stderr.startswith(
         "Error: --date: 'next week' is 2027-01-07, after today"
     )

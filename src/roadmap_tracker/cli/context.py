@@ -64,13 +64,19 @@ def open_store(ctx: typer.Context) -> tuple[Workspace, sqlite3.Connection]:
 
 
 def day(
-    text: str | None, option: str = "--date", db: sqlite3.Connection | None = None, *, future: bool | None = False
+    text: str | None,
+    option: str = "--date",
+    db: sqlite3.Connection | None = None,
+    *,
+    future: bool = False,
+    future_option: str | None = None,
 ) -> date:
     """The day an option names; today when it was not given.
 
     With the store open, an ambiguous 12/11/2026 reads by roadmap.yaml's date_order. A day after
-    today is refused (progress and the diary record what happened) unless ``future`` is True;
-    None allows it without a word (a range's end, a roadmap's start)."""
+    today is refused (progress and the diary record what happened) unless ``future`` allows it
+    (a plan, a range's end, a roadmap's start); the refusal names ``future_option`` when the
+    command has one."""
     from ..clock import today
 
     if text is None:
@@ -81,11 +87,11 @@ def day(
 
     found = header(db) if db is not None else None
     when = parse_date(text, label=option, order=found.date_order if found else None)
-    if future is False and when > today():
-        hint = "--future records a plan" if option == "--date" else None
+    if not future and when > today():
+        hint = f"{future_option} records a plan" if future_option else None
         raise BadDate(f"{option}: '{text.strip()}' is {when}, after today ({today()}); record what happened", hint=hint)
     return when
 
 
 def optional_day(text: str | None, option: str, db: sqlite3.Connection | None = None) -> date | None:
-    return day(text, option, db, future=None) if text is not None else None
+    return day(text, option, db, future=True) if text is not None else None

@@ -52,7 +52,7 @@ def init(
         text, source = bundled_roadmap(), "bundled roadmap.yaml"
     from ..dates import is_week_phrase
 
-    started = day(start, "--start", future=None) if start else None
+    started = day(start, "--start", future=True) if start else None
     made = create(root, text, source, started, db_option(ctx), week_of=bool(start and is_week_phrase(start)))
     db = connect(made.workspace.db_path)
     sync(db, made.workspace, force=True)
@@ -112,7 +112,7 @@ def _set(ctx: typer.Context, refs: list[str], state: str, date: str | None, note
     from ..render.progress import changes
 
     _, db = open_store(ctx)
-    when = day(date, "--date", db, future=future)
+    when = day(date, "--date", db, future=future, future_option="--future")
     items = [resolve(db, ref) for ref in refs]  # every reference is checked before anything is written
     output.messages(changes(set_state(db, items, state, when, note)))
 
