@@ -267,7 +267,7 @@ def test_json_backup_has_every_table_with_its_columns(tiny):
             "state",
             "state_day",
         ],
-        "event": ["id", "item_id", "state", "day", "recorded_at", "note", "auto", "undoes"],
+        "event": ["id", "item_id", "state", "day", "recorded_at", "note", "auto", "undoes", "uid", "device"],
         "link": [
             "id",
             "item_id",
@@ -283,6 +283,7 @@ def test_json_backup_has_every_table_with_its_columns(tiny):
             "check_redirects",
             "check_elapsed",
             "check_error",
+            "uid",
         ],
         "entry": [
             "id",
@@ -311,8 +312,9 @@ def test_json_backup_has_every_table_with_its_columns(tiny):
             "answer_item_id",
             "answer_url",
             "removed_at",
+            "uid",
         ],
-        "answer": ["id", "item_id", "day", "text", "recorded_at"],
+        "answer": ["id", "item_id", "day", "text", "recorded_at", "uid"],
         "notefile": ["path", "week", "size", "mtime_ns", "hash", "written"],
     }
     counts = {name: len(rows) for name, rows in data["tables"].items()}

@@ -162,4 +162,5 @@ def test_sync_json(roadmap):
         "removed": [],
         "restored": [],
         "changed": 0,
+        "conflicts": [],
     }

@@ -146,4 +146,30 @@ def create(
     root.mkdir(parents=True, exist_ok=True)
     atomic_write(target, text)
     (root / roadmap.notes_dir).mkdir(parents=True, exist_ok=True)
+    ignore_store(root)
     return Created(Workspace(root=root, db_path=db_path or default_db(root)), text)
+
+
+GITIGNORE = ".gitignore"
+_IGNORED = f"/{STORE_DIR}/"
+
+
+def ignore_store(root: Path) -> bool:
+    """Keep the store out of git: .roadmap/ is an index of the workspace's text (roadmap.yaml,
+    notes/, history/), rebuilt from it on a clone. Adds one line to an existing .gitignore; True
+    when it wrote something."""
+    from .files import atomic_write
+
+    path = root / GITIGNORE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError):
+        return False  # a .gitignore we cannot read is left as it is
+    lines = {line.strip() for line in text.splitlines()}
+    if lines & {_IGNORED, f"{STORE_DIR}/", STORE_DIR, f"/{STORE_DIR}"}:
+        return False
+    comment = "# roadmap-tracker's index of roadmap.yaml, notes/ and history/: rebuilt on each machine"
+    atomic_write(path, text + ("\n" if text and not text.endswith("\n") else "") + f"{comment}\n{_IGNORED}\n")
+    return True

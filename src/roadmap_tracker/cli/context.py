@@ -41,26 +41,67 @@ def db_option(ctx: typer.Context) -> Path | None:
 
 
 def open_store(ctx: typer.Context) -> tuple[Workspace, sqlite3.Connection]:
-    """Locate the workspace, open (or create) its store, and pick up edits to roadmap.yaml and notes/."""
+    """Locate the workspace, open (or create) its store, and pick up edits to roadmap.yaml,
+    notes/ and the history files."""
+    ws = workspace(ctx)
+    db = bring_up_to_date(ws)
+    return ws, db
+
+
+def bring_up_to_date(ws: Workspace, *, force: bool = False):
+    """Open the store and take in what changed in the workspace's text since the last command: the
+    plan, then the diary, then the history records (which name items of the one and weeks of the
+    other). A store that is new is built from them; it records nothing while it does."""
     from ..diary.mirror import sync_notes
+    from ..history import replay
+    from ..history.files import files
     from ..render import diary as diary_view
+    from ..render import history as history_view
     from ..render import progress as progress_view
     from ..store.connection import connect
     from ..store.sync import sync
 
-    ws = workspace(ctx)
     fresh = not ws.db_path.exists()
     db = connect(ws.db_path)
-    report = sync(db, ws)
+    replay.attach(db, ws)
+    _write_out_history(db, ws)
+    db.recording = not (fresh and files(ws))
+    report = sync(db, ws, force=force)
     output.messages(progress_view.synced_on_open(ws, report, fresh))
-    if report is not None and not report.empty:
+    notes = sync_notes(db, ws)
+    # `roadmap sync` stops at a refused note with an error of its own.
+    output.messages(diary_view.notes_read(ws, notes) + ([] if force else diary_view.notes_refused(notes)))
+    caught = replay.catch_up(db, ws, plan_changed=report is not None and not report.empty)
+    db.recording = True
+    output.messages(history_view.caught_up(caught, fresh=fresh))
+    # A store built from the files is what they say, and records nothing; one that took in
+    # another machine's records, or a plan edit, brings its steps in line with their items.
+    if not fresh and caught is not None and caught.applied:
+        from ..clock import today
+        from ..progress.states import settle_steps
+
+        output.messages(progress_view.changes(settle_steps(db, today())))
+    elif not fresh and report is not None and not report.empty:
         from ..clock import today
         from ..progress.states import reopen_after_plan_edit
 
         output.messages(progress_view.changes(reopen_after_plan_edit(db, today())))
-    notes = sync_notes(db, ws)
-    output.messages(diary_view.notes_read(ws, notes) + diary_view.notes_refused(notes))
-    return ws, db
+    db.caught_up = caught
+    db.plan_report = report
+    db.notes_report = notes
+    return db
+
+
+def _write_out_history(db: sqlite3.Connection, ws: Workspace) -> None:
+    """Once, after the upgrade that brought history files: what the store holds goes to one."""
+    from ..history import seed
+    from ..store import records
+
+    if records.task_pending(db, seed.TASK):
+        from ..render import history as history_view
+
+        count = seed.write_out(db)
+        output.messages(history_view.written_out(ws, db.writer.path, count))
 
 
 def day(

@@ -191,31 +191,42 @@ def undo(
 
 
 @app.command()
-def sync(ctx: typer.Context, json: JsonOpt = False):
-    """Re-read roadmap.yaml now and print what changed: added, renamed, moved, removed."""
-    from ..clock import today
-    from ..diary.mirror import sync_notes
+def sync(
+    ctx: typer.Context,
+    json: JsonOpt = False,
+    repair: Annotated[
+        bool,
+        typer.Option("--repair", help="Move unreadable history lines (cut short, not records) to history/set-aside/."),
+    ] = False,
+):
+    """Re-read roadmap.yaml, notes/ and history/ now; print what changed, and any change made on two
+    machines that disagreed (the one recorded last stands)."""
     from ..errors import UsageError
-    from ..progress.states import reopen_after_plan_edit
-    from ..render.diary import notes_read
-    from ..render.progress import IN_STEP, changes, sync_lines, synced
-    from ..store.connection import connect
-    from ..store.sync import sync as run_sync
-    from .context import workspace
+    from ..render.progress import IN_STEP, sync_lines, synced
+    from .context import bring_up_to_date, workspace
 
     ws = workspace(ctx)
-    db = connect(ws.db_path)
-    report = run_sync(db, ws, force=True)
-    reopened = reopen_after_plan_edit(db, today())
-    notes = sync_notes(db, ws)
-    output.messages(notes_read(ws, notes))
+    if repair:
+        from ..history.files import set_aside
+        from ..render.history import repaired
+
+        moved, where = set_aside(ws)
+        output.messages(repaired(moved, ws.relative(where)) if moved else ["No history line needed moving."])
+    db = bring_up_to_date(ws, force=True)
+    report, notes = db.plan_report, db.notes_report
     if notes.problems:
         raise UsageError(notes.problems[0], hint="fix the file and run `roadmap sync` again")
+    from ..render.history import conflict
+    from ..store.progress import conflicts
+
+    found = conflicts(db)
     if json:
-        output.json(report.to_dict())
-    elif report.empty:
+        output.json({**report.to_dict(), "conflicts": [c._asdict() for c in found]})
+        return
+    if report.empty:
         output.message(IN_STEP)
     else:
         output.data(sync_lines(report))
         output.message(synced(report))
-    output.messages(changes(reopened))
+    if found:
+        output.data("".join(f"conflict {conflict(c)}\n" for c in found))

@@ -218,7 +218,11 @@ def _store_questions(
         if text in ids:
             continue
         q = by_text.get(text)
-        ids[text] = q.id if q is not None and q.id not in ids.values() else store.ask(db, entry_id, text, day)
+        ids[text] = (
+            q.id
+            if q is not None and q.id not in ids.values()
+            else store.ask(db, entry_id, text, day, number=known.get(text))
+        )
     for q in rows:
         if q.id in ids.values() and q.removed_at is not None:
             store.set_removed(db, q.id, None)

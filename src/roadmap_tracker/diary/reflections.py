@@ -6,7 +6,6 @@ import re
 import sqlite3
 from datetime import date
 
-from ..clock import utc_stamp
 from ..errors import UsageError
 from ..store import answers as store
 from ..store import items as store_items
@@ -34,7 +33,6 @@ def current_step_questions(db: sqlite3.Connection) -> list[str]:
 def record(db: sqlite3.Connection, answers: list[tuple[TrackedItem, str]], day: date) -> list[TrackedItem]:
     """Add a revision for every answer that differs from the latest; the history is kept."""
     changed = []
-    recorded_at = utc_stamp()
     with transaction(db):
         for item, text in answers:
             if item.kind != "question":
@@ -43,7 +41,7 @@ def record(db: sqlite3.Connection, answers: list[tuple[TrackedItem, str]], day: 
             latest = store.latest_of(db, item.id)
             if not text or (latest and latest.text == text):
                 continue
-            store.add(db, item.id, day, text, recorded_at)
+            store.add(db, item.id, day, text)
             changed.append(item)
     return changed
 

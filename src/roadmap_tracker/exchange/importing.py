@@ -304,6 +304,7 @@ def _record(
     way or done is never moved back by a "(skipped)" or "(in progress)" mark. A day the export
     wrote beside a state is the day it is recorded on; otherwise ``day``.
     """
+    from ..history.replay import attach
     from ..progress.states import set_state
     from ..store import items as store_items
     from ..store.connection import connect
@@ -311,6 +312,7 @@ def _record(
 
     db = connect(ws.db_path)
     try:
+        attach(db, ws)  # what the import records goes to this device's history file too
         sync(db, ws, force=True)
         groups: dict[tuple[bool, date, str], list] = {}
         for key, state in states.items():

@@ -33,12 +33,21 @@ class Restored:
 
 def restore(backup: Backup, root: Path, db_path: Path) -> Restored:
     """Write roadmap.yaml, the diary files, then the store, into an empty workspace."""
+    from ..history.files import HISTORY_DIR, SUFFIX
+
     found = store.progress_in(db_path)
+    history = [p for p in (root / HISTORY_DIR).glob(f"*{SUFFIX}") if p.is_file() and p.stat().st_size]
     if found and not _only_these_notes(db_path, found, backup):
         what = ", ".join(f"{n} {t} row{'s' * (n != 1)}" for t, n in found.items())
         raise NotEmpty(
             f"{root} already has progress ({what}); restore only fills an empty workspace",
-            hint="restore into a new directory, or move .roadmap/ away first",
+            hint="restore into a new directory" + ("" if history else ", or move .roadmap/ away first"),
+        )
+    if history:
+        raise NotEmpty(
+            f"{root} already has progress in {HISTORY_DIR}/ ({len(history)} history "
+            f"file{'s' * (len(history) != 1)}); restore only fills an empty workspace",
+            hint="restore into a new directory",
         )
     notes_dir = root / backup.notes_dir
     for note in backup.notes:
@@ -58,8 +67,15 @@ def restore(backup: Backup, root: Path, db_path: Path) -> Restored:
     notes_dir.mkdir(parents=True, exist_ok=True)
     db = connect(db_path)
     try:
+        from ..history.replay import attach
+        from ..history.seed import records_for_rows
+        from ..workspace import Workspace
+
+        attach(db, Workspace(root, db_path))
         with transaction(db):
             store.replace_all(db, backup.tables)
+            # What was restored goes to this device's history file, written just before the store commits.
+            records_for_rows(db)
     finally:
         db.close()
     return Restored(root, {t: len(backup.tables[t]) for t in TABLES}, len(backup.notes), replaced)

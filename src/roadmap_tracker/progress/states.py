@@ -107,6 +107,15 @@ def reopen_after_plan_edit(db: sqlite3.Connection, day: date) -> list[Change]:
     return [Change(item, "done", "in_progress", auto=True) for item in store_items.items(db, reopened)]
 
 
+def settle_steps(db: sqlite3.Connection, day: date) -> list[Change]:
+    """Settle every step by its items: after records from another machine, a step may stand done
+    with an item reopened there, or still open with its last item done."""
+    with transaction(db):
+        return [
+            change for step in store_items.live_items(db, kinds=("step",)) if (change := _settle_step(db, step.id, day))
+        ]
+
+
 def _settle_step(db: sqlite3.Connection, step_id: int, day: date) -> Change | None:
     """A step is done when all its items are done or skipped (with at least one
     done); a step the tool closed reopens when one of its items does, and goes back

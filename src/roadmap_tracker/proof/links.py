@@ -11,7 +11,6 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..clock import utc_stamp
 from ..errors import BadLink, NoNetwork, NoSuchLink, UsageError
 from ..store import links as store
 from ..store.connection import transaction
@@ -103,7 +102,7 @@ def add(
             changes = _update(db, found, kind, title, note)
             return Added(store.link(db, found.id), created=False, changes=changes)
         guessed = kind or (_path_kind(target) if is_path else infer_kind(target))
-        link_id = store.add(db, item_id, target, is_path, guessed, title or None, note or None, utc_stamp())
+        link_id = store.add(db, item_id, target, is_path, guessed, title or None, note or None)
     return Added(store.link(db, link_id), created=True, inferred=kind is None)
 
 
@@ -160,11 +159,10 @@ def list_links(
 
 def record_checks(db: sqlite3.Connection, results: list[tuple[int, object]], checked_at: str | None = None) -> None:
     """Cache check results (anything with CheckResult's fields) on their links, in one transaction."""
-    checked_at = checked_at or utc_stamp()
     with transaction(db):
         for link_id, r in results:
             store.record_check(
-                db, link_id, checked_at, r.status, r.final_url, r.redirects, round(r.elapsed, 3), r.error
+                db, link_id, r.status, r.final_url, r.redirects, round(r.elapsed, 3), r.error, checked_at=checked_at
             )
 
 

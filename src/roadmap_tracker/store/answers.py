@@ -10,6 +10,11 @@ import sqlite3
 from datetime import date
 from typing import NamedTuple
 
+from ..clock import utc_stamp
+from . import records
+from .items import key_of
+from .records import Stamp
+
 _LATEST = """SELECT a.item_id, a.day, a.text FROM answer a
               WHERE a.id = (SELECT b.id FROM answer b WHERE b.item_id = a.item_id ORDER BY b.day DESC, b.id DESC LIMIT 1)"""
 
@@ -37,10 +42,13 @@ def latest_of(db: sqlite3.Connection, item_id: int) -> Answer | None:
     return Answer(row["item_id"], row["day"], row["text"]) if row else None
 
 
-def add(db: sqlite3.Connection, item_id: int, day: date, text: str, recorded_at: str) -> None:
+def add(db: sqlite3.Connection, item_id: int, day: date, text: str, *, stamp: Stamp | None = None) -> None:
+    if stamp is None:
+        stamp = records.stamp(db, "answer", item=key_of(db, item_id), day=day.isoformat(), text=text)
+    uid, at = (stamp.uid, stamp.at) if stamp else (None, utc_stamp())
     db.execute(
-        "INSERT INTO answer (item_id, day, text, recorded_at) VALUES (?, ?, ?, ?)",
-        (item_id, day.isoformat(), text, recorded_at),
+        "INSERT INTO answer (item_id, day, text, recorded_at, uid) VALUES (?, ?, ?, ?, ?)",
+        (item_id, day.isoformat(), text, at, uid),
     )
 
 

@@ -8,7 +8,7 @@ of ``roadmap status``. The schema itself is declared in ``tables.py``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,9 +19,22 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 class Store(sqlite3.Connection):
-    """A connection that knows which file it is, for messages."""
+    """A connection that knows which file it is, for messages, and keeps the records of the changes
+    its transaction makes until the history file has them (see ``store/records.py``)."""
 
     path: Path
+    # Appends the records to the history file just before COMMIT, and returns how to take them
+    # back if COMMIT fails; None keeps no history (a store opened without its workspace).
+    writer: Callable[[sqlite3.Connection, list[dict]], Callable[[], None]] | None = None
+    device: str | None = None
+    recording: bool = True  # False while the store is rebuilt from the history files
+    last_at: str | None = None
+
+    @property
+    def pending(self) -> list[dict]:
+        if "_pending" not in self.__dict__:
+            self._pending: list[dict] = []
+        return self._pending
 
 
 def connect(path: Path, *, create: bool = True) -> Store:
@@ -109,16 +122,40 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.DatabaseError as exc:
         raise store_error(exc, path) from exc
+    if isinstance(db, Store):
+        db.last_at = None  # read again under the lock: another command may have recorded since
     try:
         yield db
     except BaseException:
+        _drop_records(db)
         if db.in_transaction:
             db.execute("ROLLBACK")
         raise
-    else:
-        try:
-            db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
+    take_back = None
+    try:
+        # The history file first: a change the store commits is always in the file already.
+        take_back = _write_records(db)
+        db.execute("COMMIT")
+    except BaseException as exc:
+        if take_back is not None:
+            take_back()
+        _drop_records(db)
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.DatabaseError):
             raise store_error(exc, path) from exc
+        raise
+
+
+def _write_records(db: sqlite3.Connection) -> Callable[[], None] | None:
+    records = db.__dict__.get("_pending") if isinstance(db, Store) else None
+    if not records:
+        return None
+    db._pending = []
+    return db.writer(db, records) if db.writer is not None else None
+
+
+def _drop_records(db: sqlite3.Connection) -> None:
+    if isinstance(db, Store):
+        db._pending = []
+        db.last_at = None

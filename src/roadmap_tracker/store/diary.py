@@ -8,7 +8,9 @@ import sqlite3
 from datetime import date
 from typing import NamedTuple
 
-from .items import refs
+from . import records
+from .items import key_of, refs
+from .records import Stamp
 
 
 class StoredEntry(NamedTuple):
@@ -291,25 +293,104 @@ def answered_between(db: sqlite3.Connection, start: date, end: date) -> list[Sto
     )
 
 
-def ask(db: sqlite3.Connection, entry_id: int, text: str, day: date) -> int:
+def ask(
+    db: sqlite3.Connection,
+    entry_id: int,
+    text: str,
+    day: date,
+    *,
+    number: int | None = None,
+    stamp: Stamp | None = None,
+) -> int:
+    """Track a new question. ``number``: the one its note gives it (``^q12``), when no other
+    question holds it, so a store rebuilt from the notes numbers the questions as they do."""
+    if number is not None and db.execute("SELECT 1 FROM question WHERE id = ?", (number,)).fetchone():
+        number = None
     cur = db.execute(
-        "INSERT INTO question (entry_id, text, asked_on) VALUES (?, ?, ?)", (entry_id, text, day.isoformat())
+        "INSERT INTO question (id, entry_id, text, asked_on) VALUES (?, ?, ?, ?)",
+        (number, entry_id, text, day.isoformat()),
     )
-    return cur.lastrowid
+    question_id = cur.lastrowid
+    if stamp is None:
+        stamp = records.stamp(db, "ask", week=_week(db, entry_id), q=question_id, text=text, day=day.isoformat())
+    if stamp is not None:
+        db.execute("UPDATE question SET uid = ? WHERE id = ?", (stamp.uid, question_id))
+    return question_id
+
+
+def _week(db: sqlite3.Connection, entry_id: int) -> int:
+    return db.execute("SELECT week FROM entry WHERE id = ?", (entry_id,)).fetchone()[0]
+
+
+def _question_week(db: sqlite3.Connection, question_id: int) -> tuple[int, str]:
+    row = db.execute(
+        "SELECT e.week, q.text FROM question q JOIN entry e ON e.id = q.entry_id WHERE q.id = ?", (question_id,)
+    ).fetchone()
+    return row[0], row[1]
+
+
+def question_at(db: sqlite3.Connection, week: int, number: int, text: str | None) -> int | None:
+    """The question a record names: by its week and number, else by its week and text."""
+    row = db.execute(
+        "SELECT q.id FROM question q JOIN entry e ON e.id = q.entry_id WHERE e.week = ? AND q.id = ?", (week, number)
+    ).fetchone()
+    if row is None and text is not None:
+        row = db.execute(
+            "SELECT q.id FROM question q JOIN entry e ON e.id = q.entry_id WHERE e.week = ? AND q.text = ? "
+            "ORDER BY q.id LIMIT 1",
+            (week, text),
+        ).fetchone()
+    return row[0] if row else None
+
+
+def entry_of_week(db: sqlite3.Connection, week: int) -> int | None:
+    row = db.execute("SELECT id FROM entry WHERE week = ?", (week,)).fetchone()
+    return row[0] if row else None
+
+
+def set_asked(db: sqlite3.Connection, question_id: int, day: str, uid: str) -> None:
+    """The first record of a question (in the order records apply) says the day it was asked."""
+    db.execute("UPDATE question SET asked_on = ?, uid = ? WHERE id = ? AND uid IS NULL", (day, uid, question_id))
 
 
 def reword(db: sqlite3.Connection, question_id: int, text: str) -> None:
     db.execute("UPDATE question SET text = ? WHERE id = ?", (text, question_id))
 
 
-def set_removed(db: sqlite3.Connection, question_id: int, removed_at: str | None) -> None:
+def set_removed(db: sqlite3.Connection, question_id: int, removed_at: str | None, *, recorded: bool = False) -> None:
     """Set a question aside (taken out of its note), or bring it back with None."""
+    if not recorded:
+        week, text = _question_week(db, question_id)
+        made = records.stamp(db, "set-aside", week=week, q=question_id, text=text, back=removed_at is None)
+        if made is not None and removed_at is not None:
+            removed_at = made.at
     db.execute("UPDATE question SET removed_at = ? WHERE id = ?", (removed_at, question_id))
 
 
 def set_answer(
-    db: sqlite3.Connection, question_id: int, text: str, day: date, item_id: int | None, url: str | None
+    db: sqlite3.Connection,
+    question_id: int,
+    text: str,
+    day: date,
+    item_id: int | None,
+    url: str | None,
+    *,
+    recorded: bool = False,
 ) -> None:
+    if not recorded:
+        week, question = _question_week(db, question_id)
+        item = key_of(db, item_id) if item_id is not None else None
+        records.stamp(
+            db,
+            "reply",
+            week=week,
+            q=question_id,
+            question=question,
+            answer=text,
+            day=day.isoformat(),
+            item=item,
+            url=url,
+        )
     db.execute(
         "UPDATE question SET answer = ?, answered_on = ?, answer_item_id = ?, answer_url = ? WHERE id = ?",
         (text, day.isoformat(), item_id, url, question_id),

@@ -175,6 +175,15 @@ def _one(db: sqlite3.Connection, where: str, params: tuple) -> TrackedItem | Non
     return _tracked(db, [row])[0] if row else None
 
 
+def key_of(db: sqlite3.Connection, item_id: int) -> str:
+    return db.execute("SELECT key FROM item WHERE id = ?", (item_id,)).fetchone()[0]
+
+
+def ids_by_key(db: sqlite3.Connection) -> dict[str, int]:
+    """Every item's row id by its id in the plan, archived ones included."""
+    return dict(db.execute("SELECT key, id FROM item WHERE roadmap_id = ?", (ROADMAP_ID,)).fetchall())
+
+
 def by_key(db: sqlite3.Connection, key: str, *, archived: bool = False) -> TrackedItem | None:
     """The item with this id in roadmap.yaml; with ``archived``, a removed one too."""
     return _one(db, "key = ?" + ("" if archived else f" AND {_LIVE}"), (key,))

@@ -7,7 +7,10 @@ import sqlite3
 from datetime import date
 from typing import NamedTuple
 
-from .items import ROADMAP_ID, refs
+from ..clock import utc_stamp
+from . import records
+from .items import ROADMAP_ID, key_of, refs
+from .records import Stamp
 
 _UPDATABLE = ("kind", "title", "note")
 
@@ -91,24 +94,43 @@ def add(
     kind: str,
     title: str | None,
     note: str | None,
-    added_at: str,
+    *,
+    stamp: Stamp | None = None,
 ) -> int:
+    if stamp is None:
+        item = key_of(db, item_id) if item_id is not None else None
+        stamp = records.stamp(db, "link", item=item, target=target, path=is_path, kind=kind, title=title, note=note)
+    uid, at = (stamp.uid, stamp.clock) if stamp else (None, utc_stamp())
     cur = db.execute(
-        "INSERT INTO link (item_id, target, is_path, kind, title, note, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (item_id, target, is_path, kind, title, note, added_at),
+        "INSERT INTO link (item_id, target, is_path, kind, title, note, added_at, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (item_id, target, is_path, kind, title, note, at, uid),
     )
     return cur.lastrowid
 
 
-def update(db: sqlite3.Connection, link_id: int, values: dict[str, str | None]) -> None:
-    """Set some of a link's kind, title and note."""
+def uid_of(db: sqlite3.Connection, link_id: int) -> str | None:
+    row = db.execute("SELECT uid FROM link WHERE id = ?", (link_id,)).fetchone()
+    return row[0] if row else None
+
+
+def by_uid(db: sqlite3.Connection, uid: str) -> int | None:
+    row = db.execute("SELECT id FROM link WHERE uid = ?", (uid,)).fetchone()
+    return row[0] if row else None
+
+
+def update(db: sqlite3.Connection, link_id: int, values: dict[str, str | None], *, recorded: bool = False) -> None:
+    """Set some of a link's kind, title and note (None clears one)."""
     for name, value in values.items():
         if name not in _UPDATABLE:
             raise ValueError(f"a link's {name} cannot be changed")
         db.execute(f"UPDATE link SET {name} = ? WHERE id = ?", (value, link_id))
+    if not recorded:
+        records.stamp(db, "link-edit", link=uid_of(db, link_id), **{k: v or "" for k, v in values.items()})
 
 
-def delete(db: sqlite3.Connection, link_id: int) -> None:
+def delete(db: sqlite3.Connection, link_id: int, *, recorded: bool = False) -> None:
+    if not recorded:
+        records.stamp(db, "unlink", link=uid_of(db, link_id))
     db.execute("DELETE FROM link WHERE id = ?", (link_id,))
 
 
@@ -141,13 +163,28 @@ def by_item(db: sqlite3.Connection, item_ids: list[int]) -> dict[int, list[Link]
 def record_check(
     db: sqlite3.Connection,
     link_id: int,
-    checked_at: str,
     status: int | None,
     final_url: str | None,
     redirects: int | None,
     elapsed: float,
     error: str | None,
+    *,
+    checked_at: str | None = None,
+    stamp: Stamp | None = None,
 ) -> None:
+    """Keep a check's result on its link; ``checked_at`` only for a check made without history."""
+    if stamp is None:
+        stamp = records.stamp(
+            db,
+            "link-check",
+            link=uid_of(db, link_id),
+            status=status,
+            final_url=final_url,
+            redirects=redirects,
+            elapsed=elapsed,
+            error=error,
+        )
+    checked_at = stamp.clock if stamp else (checked_at or utc_stamp())
     db.execute(
         """UPDATE link SET checked_at = ?, check_status = ?, check_final_url = ?, check_redirects = ?,
                check_elapsed = ?, check_error = ? WHERE id = ?""",

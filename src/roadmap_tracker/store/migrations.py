@@ -293,3 +293,52 @@ def m008_entry_links(db: sqlite3.Connection) -> None:
         """UPDATE entry SET step_id = (SELECT i.id FROM item i WHERE i.kind = 'step' AND i.title = entry.step
                                        ORDER BY i.archived_at IS NOT NULL, i.position LIMIT 1)""",
     )
+
+
+@migration
+def m009_history(db: sqlite3.Connection) -> None:
+    # The workspace's history/ files are the record and this store their index. Each row a record
+    # made carries the record's id (and an event the device that wrote it, to show conflicts);
+    # `record` says which records are applied, `history_file` how far each file was read.
+    _run(
+        db,
+        "ALTER TABLE event ADD COLUMN uid VARCHAR",
+        "ALTER TABLE event ADD COLUMN device VARCHAR",
+        "CREATE UNIQUE INDEX ix_event_uid ON event (uid)",
+        "ALTER TABLE link ADD COLUMN uid VARCHAR",
+        "CREATE UNIQUE INDEX ix_link_uid ON link (uid)",
+        "ALTER TABLE answer ADD COLUMN uid VARCHAR",
+        "CREATE UNIQUE INDEX ix_answer_uid ON answer (uid)",
+        "ALTER TABLE question ADD COLUMN uid VARCHAR",
+        "CREATE UNIQUE INDEX ix_question_uid ON question (uid)",
+        """CREATE TABLE record (
+            uid VARCHAR NOT NULL PRIMARY KEY,
+            at VARCHAR NOT NULL,
+            op VARCHAR NOT NULL,
+            device VARCHAR NOT NULL,
+            waiting VARCHAR)""",
+        "CREATE INDEX ix_record_at ON record (at, uid)",
+        """CREATE TABLE history_file (
+            path VARCHAR NOT NULL PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            offset INTEGER NOT NULL,
+            lines INTEGER NOT NULL,
+            tail VARCHAR NOT NULL)""",
+        """CREATE TABLE history_problem (
+            path VARCHAR NOT NULL,
+            digest VARCHAR NOT NULL,
+            line INTEGER NOT NULL,
+            problem VARCHAR NOT NULL,
+            PRIMARY KEY (path, digest))""",
+        """CREATE TABLE item_alias (
+            old_key VARCHAR NOT NULL,
+            new_key VARCHAR NOT NULL,
+            at VARCHAR NOT NULL,
+            PRIMARY KEY (old_key, at))""",
+        "CREATE TABLE store_task (name VARCHAR NOT NULL PRIMARY KEY)",
+        # What the store held before is written out to history/ once, by the next command.
+        """INSERT INTO store_task (name) SELECT 'write history'
+           WHERE EXISTS (SELECT 1 FROM event) OR EXISTS (SELECT 1 FROM link) OR EXISTS (SELECT 1 FROM answer)
+              OR EXISTS (SELECT 1 FROM question)""",
+    )

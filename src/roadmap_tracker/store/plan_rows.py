@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 
 from ..clock import utc_stamp
+from . import records
 
 
 @dataclass
@@ -50,6 +51,9 @@ def apply_rows(db: sqlite3.Connection, rows: list) -> SyncReport:
     renamed: set[str] = set()
     for old_key, row in _match_renames(stored, gone, new):
         db.execute("UPDATE item SET key = ? WHERE id = ?", (row.key, stored[old_key]["id"]))
+        # Records written elsewhere before this rename still name the old id.
+        made = records.stamp(db, "rename", **{"from": old_key, "to": row.key})
+        records.add_alias(db, old_key, row.key, made.at if made else utc_stamp())
         stored[row.key] = stored.pop(old_key)
         gone.remove(old_key)
         new.remove(row)

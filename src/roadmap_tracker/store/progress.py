@@ -13,7 +13,9 @@ from typing import NamedTuple
 
 from ..clock import utc_stamp
 from ..plan.outline import COUNTED_KINDS
-from .items import ROADMAP_ID, refs
+from . import records
+from .items import ROADMAP_ID, key_of, refs
+from .records import Stamp
 
 _COUNTED = json.dumps(list(COUNTED_KINDS))
 # A step is complete when every live resource and mini project is done or skipped, one at least done.
@@ -64,12 +66,39 @@ def add_event(
     note: str | None,
     auto: bool = False,
     undoes: int | None = None,
+    *,
+    stamp: Stamp | None = None,
 ) -> int:
+    """Append an event. Made here, it is recorded in the history file too; applied from that file,
+    it carries the record's ``stamp``."""
+    if stamp is None:
+        stamp = records.stamp(
+            db,
+            "state",
+            item=key_of(db, item_id),
+            state=state,
+            day=day.isoformat(),
+            note=note,
+            auto=auto,
+            undoes=uid_of(db, undoes) if undoes is not None else None,
+        )
+    uid, at, device = stamp[:3] if stamp else (None, utc_stamp(), None)
     cur = db.execute(
-        "INSERT INTO event (item_id, state, day, recorded_at, note, auto, undoes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (item_id, state, day.isoformat(), utc_stamp(), note, auto, undoes),
+        "INSERT INTO event (item_id, state, day, recorded_at, note, auto, undoes, uid, device) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (item_id, state, day.isoformat(), at, note, auto, undoes, uid, device),
     )
     return cur.lastrowid
+
+
+def uid_of(db: sqlite3.Connection, event_id: int) -> str | None:
+    row = db.execute("SELECT uid FROM event WHERE id = ?", (event_id,)).fetchone()
+    return row[0] if row else None
+
+
+def by_uid(db: sqlite3.Connection, uid: str) -> int | None:
+    row = db.execute("SELECT id FROM event WHERE uid = ?", (uid,)).fetchone()
+    return row[0] if row else None
 
 
 def step_standing(db: sqlite3.Connection, step_id: int) -> tuple[bool, int, int, int]:
@@ -282,3 +311,38 @@ def reopened_by_plan(db: sqlite3.Connection) -> list[int]:
            ORDER BY s.position"""
     )
     return [r[0] for r in rows]
+
+
+class Conflict(NamedTuple):
+    """One item changed on the same day on two machines to two states: the later record stands."""
+
+    item_id: int
+    ref: str
+    title: str
+    day: str
+    lost: str  # the state recorded first
+    lost_device: str
+    kept: str  # the state recorded last, which stands
+    kept_device: str
+
+
+def conflicts(db: sqlite3.Connection, uids: list[str] | None = None) -> list[Conflict]:
+    """Disagreeing changes made by hand from two devices (of these records, or all of them)."""
+    if uids is not None and not uids:
+        return []
+    where = ""
+    params: tuple = ()
+    if uids is not None:
+        where = "AND (b.uid IN (SELECT value FROM json_each(?1)) OR a.uid IN (SELECT value FROM json_each(?1)))"
+        params = (json.dumps(uids),)
+    rows = db.execute(
+        f"""SELECT b.item_id, i.title, b.day, a.state, a.device, b.state, b.device FROM event b
+            JOIN event a ON a.item_id = b.item_id AND a.day = b.day AND a.device != b.device
+                 AND a.state != b.state AND (a.recorded_at, a.uid) < (b.recorded_at, b.uid)
+            JOIN item i ON i.id = b.item_id
+            WHERE a.auto = 0 AND b.auto = 0 AND a.undoes IS NULL AND b.undoes IS NULL {where}
+            ORDER BY b.day, b.recorded_at""",
+        params,
+    ).fetchall()
+    shown = refs(db, [r[0] for r in rows])
+    return [Conflict(r[0], shown[r[0]], *r[1:]) for r in rows]

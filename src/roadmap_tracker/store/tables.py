@@ -77,6 +77,7 @@ class EventRow(SQLModel, table=True):
         Index("ix_event_day", "day", "id"),
         Index("ix_event_hand_day", "auto", "day"),
         Index("ix_event_undoes", "undoes", sqlite_where=text("undoes IS NOT NULL")),
+        Index("ix_event_uid", "uid", unique=True),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="item.id")
@@ -86,6 +87,8 @@ class EventRow(SQLModel, table=True):
     note: Optional[str] = None
     auto: bool = False  # written by the tool (a step completed by its items)
     undoes: Optional[int] = Field(default=None, foreign_key="event.id")  # the event an undo reverses
+    uid: Optional[str] = None  # the history record's id
+    device: Optional[str] = None  # the history file it came from
 
 
 class LinkRow(SQLModel, table=True):
@@ -93,7 +96,7 @@ class LinkRow(SQLModel, table=True):
     an http(s) address or a path inside the workspace."""
 
     __tablename__ = "link"
-    __table_args__ = (Index("ix_link_item", "item_id"),)
+    __table_args__ = (Index("ix_link_item", "item_id"), Index("ix_link_uid", "uid", unique=True))
     id: Optional[int] = Field(default=None, primary_key=True)
     item_id: Optional[int] = Field(default=None, foreign_key="item.id")
     target: str  # normalised URL, or a path relative to the workspace
@@ -108,6 +111,7 @@ class LinkRow(SQLModel, table=True):
     check_redirects: Optional[int] = None
     check_elapsed: Optional[float] = None
     check_error: Optional[str] = None
+    uid: Optional[str] = None  # the history record that added it
 
 
 class EntryRow(SQLModel, table=True):
@@ -145,7 +149,7 @@ class QuestionRow(SQLModel, table=True):
     """An open question from the diary, tracked until it is answered."""
 
     __tablename__ = "question"
-    __table_args__ = (Index("ix_question_entry", "entry_id"),)
+    __table_args__ = (Index("ix_question_entry", "entry_id"), Index("ix_question_uid", "uid", unique=True))
     id: Optional[int] = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="entry.id")
     text: str
@@ -155,18 +159,20 @@ class QuestionRow(SQLModel, table=True):
     answer_item_id: Optional[int] = Field(default=None, foreign_key="item.id")
     answer_url: Optional[str] = None
     removed_at: Optional[str] = None  # taken out of the note by hand
+    uid: Optional[str] = None  # the history record of when it was first asked
 
 
 class AnswerRow(SQLModel, table=True):
     """An answer to a reflection question; revisions add rows, the latest is shown."""
 
     __tablename__ = "answer"
-    __table_args__ = (Index("ix_answer_item", "item_id", "id"),)
+    __table_args__ = (Index("ix_answer_item", "item_id", "id"), Index("ix_answer_uid", "uid", unique=True))
     id: Optional[int] = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="item.id")
     day: str
     text: str
     recorded_at: str
+    uid: Optional[str] = None
 
 
 class NoteFileRow(SQLModel, table=True):
@@ -192,3 +198,53 @@ class StepTallyRow(SQLModel, table=True):
     skipped: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     started: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     questions: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class RecordRow(SQLModel, table=True):
+    """A history record the store holds: applied, or waiting (with its line) for what it names."""
+
+    __tablename__ = "record"
+    __table_args__ = (Index("ix_record_at", "at", "uid"),)
+    uid: str = Field(primary_key=True)
+    at: str
+    op: str
+    device: str
+    waiting: Optional[str] = None  # the record's line, while the item it names is not in the plan
+
+
+class HistoryFileRow(SQLModel, table=True):
+    """How far a history file was read: appended bytes are read from ``offset`` on."""
+
+    __tablename__ = "history_file"
+    path: str = Field(primary_key=True)  # relative to history/
+    size: int
+    mtime_ns: int
+    offset: int
+    lines: int
+    tail: str  # hash of the bytes just before offset: the file was appended to, not rewritten
+
+
+class HistoryProblemRow(SQLModel, table=True):
+    """A history line that could not be applied, reported once."""
+
+    __tablename__ = "history_problem"
+    path: str = Field(primary_key=True)
+    digest: str = Field(primary_key=True)  # of the line: reported once, wherever a repair moves it
+    line: int
+    problem: str
+
+
+class ItemAliasRow(SQLModel, table=True):
+    """An item id that roadmap.yaml renamed, so records that name the old id still find the item."""
+
+    __tablename__ = "item_alias"
+    old_key: str = Field(primary_key=True)
+    new_key: str
+    at: str = Field(primary_key=True)
+
+
+class StoreTaskRow(SQLModel, table=True):
+    """Work a migration left for the next command, such as writing the history files."""
+
+    __tablename__ = "store_task"
+    name: str = Field(primary_key=True)

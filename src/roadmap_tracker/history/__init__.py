@@ -1,0 +1,1 @@
+"""The history files: the plain-text record of progress that the store is built from."""

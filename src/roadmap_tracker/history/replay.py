@@ -1,0 +1,346 @@
+"""Taking in the history files: records that arrived (a `git pull`, another clone) are applied to
+the store once each, in the order of (recorded time, id) whatever file or machine they came from.
+
+Every command makes the cheap check first (each file's size and mtime against what the store read
+last); only a file that moved is read, and only from where the store stopped reading it. Records
+newer than everything held are simply applied. One that sorts before a record already held (two
+machines recorded at once), a file that was rewritten rather than appended to, or a file that is
+gone, makes the store apply every record again from the start, so the store is always what the
+files say, in their order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import NamedTuple
+
+from ..store import diary as store_diary
+from ..store import items as store_items
+from ..store import links as store_links
+from ..store import progress as store_progress
+from ..store import records as store
+from ..store.connection import transaction
+from ..store.records import FileMark, Stamp
+from ..workspace import Workspace
+from . import files
+from .records import BadLine, Record, parse
+
+
+class Problem(NamedTuple):
+    file: str  # history/<device>.jsonl
+    line: int
+    problem: str
+    digest: str  # of the line, so it is reported once even when a repair moves it
+
+
+def _digest(raw: bytes | str) -> str:
+    from ..files import digest
+
+    return digest(raw.encode("utf-8") if isinstance(raw, str) else raw)[:16]
+
+
+class CaughtUp(NamedTuple):
+    """What taking in the history files did."""
+
+    applied: int  # records applied
+    sources: list[str]  # the files they came from
+    rebuilt: bool  # every record was applied again from the start
+    problems: list[Problem]  # lines skipped, or waiting for their item, reported for the first time
+    conflicts: list[store_progress.Conflict]  # same item, same day, two machines, two states
+
+    @property
+    def empty(self) -> bool:
+        return not (self.applied or self.problems or self.conflicts)
+
+
+def attach(db: sqlite3.Connection, ws: Workspace) -> None:
+    """From now on, every change this connection commits is also appended to this device's file."""
+    device = files.device_name(ws)
+    db.writer = files.Writer(ws, device)
+    db.device = device
+
+
+def catch_up(db: sqlite3.Connection, ws: Workspace, *, plan_changed: bool = False) -> CaughtUp | None:
+    """Apply what the history files hold that the store does not; None when nothing moved."""
+    found = files.files(ws)
+    marks = store.file_marks(db)
+    moved = [f for f in found if (m := marks.get(f.name)) is None or (m.size, m.mtime_ns) != (f.size, f.mtime_ns)]
+    gone = set(marks) - {f.name for f in found}
+    retry = plan_changed and bool(store.waiting(db))
+    if not moved and not gone and not retry:
+        return None
+    with transaction(db):
+        marks = store.file_marks(db)  # again, under the lock: another command may have read them
+        fresh: list[Record] = []
+        problems: list[Problem] = []
+        new_marks: list[FileMark] = []
+        start_over = bool(gone) or retry
+        for f in moved:
+            if start_over:
+                break
+            read = _read(f, marks.get(f.name))
+            if read is None:
+                start_over = True  # rewritten, not appended to
+                break
+            records, bad, mark = read
+            fresh += records
+            problems += bad
+            new_marks.append(mark)
+        if not start_over:
+            held = store.applied(db, [r.id for r in fresh])
+            for r in fresh:
+                if r.id in held and held[r.id] != r.device:  # a line copied into another file
+                    problems.append(Problem(_name(r), r.line, f"repeats record {r.id}", _digest(r.text())))
+            fresh, dupes = _unique([r for r in fresh if r.id not in held], db.device)
+            problems += dupes
+            latest = store.latest(db)
+            start_over = latest is not None and any(r.order < latest for r in fresh)
+        if start_over:
+            return _rebuild(db, ws, found)
+        applied, waiting = _apply(db, fresh)
+        for mark in new_marks:
+            store.set_file_mark(db, mark)
+        reported = _report(db, problems + waiting)
+        conflicts = store_progress.conflicts(db, [r.id for r in fresh if r.op == "state"])
+    sources = sorted({_name(r) for r in fresh if r.device != db.device})
+    return CaughtUp(applied, sources, False, reported, conflicts)
+
+
+def _name(r: Record) -> str:
+    return f"{files.HISTORY_DIR}/{r.device}{files.SUFFIX}"
+
+
+def rebuild(db: sqlite3.Connection, ws: Workspace) -> CaughtUp:
+    """Apply every record of every file again, from the start (in the caller's transaction)."""
+    return _rebuild(db, ws, files.files(ws))
+
+
+def _rebuild(db: sqlite3.Connection, ws: Workspace, found: list[files.HistoryFile]) -> CaughtUp:
+    records: list[Record] = []
+    problems: list[Problem] = []
+    store.forget_files(db)
+    for f in found:
+        got, bad, mark = _read(f, None) or ([], [], None)
+        if mark is None:
+            continue
+        records += got
+        problems += bad
+        store.set_file_mark(db, mark)
+    records, dupes = _unique(records, getattr(db, "device", None))
+    store.forget_progress(db)
+    applied, waiting = _apply(db, records)
+    reported = _report(db, problems + dupes + waiting)
+    conflicts = store_progress.conflicts(db, None)
+    sources = sorted({_name(r) for r in records})
+    return CaughtUp(applied, sources, True, reported, conflicts)
+
+
+def _read(f: files.HistoryFile, mark: FileMark | None) -> tuple[list[Record], list[Problem], FileMark] | None:
+    """The records and bad lines a file holds past ``mark``; None when the bytes before it changed."""
+    offset, lines = (mark.offset, mark.lines) if mark else (0, 0)
+    if offset > f.size:
+        return None
+    data, tail = files.read_from(f.path, offset)
+    if mark is not None and files.tail_hash(tail) != mark.tail:
+        return None
+    # A last line without its newline may be a record still being written: it is read when it ends.
+    end = data.rfind(b"\n") + 1
+    records, problems = [], []
+    where = f"{files.HISTORY_DIR}/{f.name}"
+    for n, raw in enumerate(data[:end].splitlines(), start=lines + 1):
+        if not raw.strip():
+            continue
+        try:
+            records.append(parse(raw.decode("utf-8"), f.device, n))
+        except UnicodeDecodeError:
+            problems.append(Problem(where, n, "not UTF-8 text", _digest(raw)))
+        except BadLine as exc:
+            problems.append(Problem(where, n, str(exc), _digest(raw)))
+    if end < len(data):
+        line = lines + data[:end].count(b"\n") + 1
+        problems.append(Problem(where, line, "cut short (no end of line)", _digest(data[end:])))
+    _, tail = files.read_from(f.path, offset + end)
+    mark = FileMark(f.name, f.size, f.mtime_ns, offset + end, lines + data[:end].count(b"\n"), files.tail_hash(tail))
+    return records, problems, mark
+
+
+def _unique(records: list[Record], own: str | None) -> tuple[list[Record], list[Problem]]:
+    """Each record once: of two lines with one id, the one in this device's file, else the first."""
+    seen: set[str] = set()
+    out, dupes = [], []
+    for r in sorted(records, key=lambda r: (r.order, r.device != own, r.device, r.line)):
+        if r.id in seen:
+            dupes.append(Problem(_name(r), r.line, f"repeats record {r.id}", _digest(r.text() + r.device)))
+            continue
+        seen.add(r.id)
+        out.append(r)
+    return out, dupes
+
+
+def _report(db: sqlite3.Connection, problems: list[Problem]) -> list[Problem]:
+    return [Problem(*p) for p in store.new_problems(db, [tuple(p) for p in problems])]
+
+
+class _Missing(Exception):
+    """The record names something the store does not have (yet)."""
+
+
+def _apply(db: sqlite3.Connection, records: list[Record]) -> tuple[int, list[Problem]]:
+    """Apply records in order; (how many applied, those waiting for what they name)."""
+    keys = store_items.ids_by_key(db)
+    aliases = store.aliases(db)
+    applied, waiting, marks = 0, [], []
+    for r in sorted(records, key=lambda r: r.order):
+        try:
+            _APPLY[r.op](db, r, _Names(keys, aliases))
+        except _Missing as exc:
+            marks.append((r.id, r.at, r.op, r.device, r.text()))
+            waiting.append(
+                Problem(_name(r), r.line, f"{exc}; the record is kept and applied once it is back", _digest(r.text()))
+            )
+            continue
+        if r.op == "rename":
+            aliases.setdefault(r.fields["from"], []).append((r.at, r.fields["to"]))
+        marks.append((r.id, r.at, r.op, r.device, None))
+        applied += 1
+    store.mark(db, marks)
+    return applied, waiting
+
+
+class _Names(NamedTuple):
+    keys: dict[str, int]
+    aliases: dict[str, list[tuple[str, str]]]
+
+    def item(self, key: str, at: str) -> int:
+        """The item a record names: following the renames made after it was recorded, and, when the
+        name is gone from the plan, the renames its machine had not seen yet."""
+        found = self._follow(key, at)
+        if found not in self.keys:
+            found = self._follow(key, "")
+        if found not in self.keys:
+            raise _Missing(f"names {key}, which roadmap.yaml does not have")
+        return self.keys[found]
+
+    def _follow(self, key: str, at: str) -> str:
+        for _ in range(100):  # a chain of renames, never a loop
+            later = [(when, new) for when, new in self.aliases.get(key, ()) if when > at]
+            if not later:
+                break
+            at, key = later[0]
+        return key
+
+
+def _stamp(r: Record) -> Stamp:
+    return Stamp(r.id, r.at, r.device, r.clock)
+
+
+def _state(db: sqlite3.Connection, r: Record, names: _Names) -> None:
+    f = r.fields
+    item_id = names.item(f["item"], r.at)
+    undoes = None
+    if f.get("undoes"):
+        undoes = store_progress.by_uid(db, f["undoes"])
+        if undoes is None:
+            raise _Missing(f"undoes record {f['undoes']}, which the history does not hold")
+    day = date.fromisoformat(f["day"])
+    store_progress.add_event(db, item_id, f["state"], day, f.get("note"), bool(f.get("auto")), undoes, stamp=_stamp(r))
+
+
+def _rename(db: sqlite3.Connection, r: Record, names: _Names) -> None:
+    # roadmap.yaml already says what the item is called now; the old id only has to keep working.
+    store.add_alias(db, r.fields["from"], r.fields["to"], r.at)
+
+
+def _link(db: sqlite3.Connection, r: Record, names: _Names) -> None:
+    f = r.fields
+    item_id = names.item(f["item"], r.at) if f.get("item") else None
+    store_links.add(
+        db, item_id, f["target"], bool(f.get("path")), f["kind"], f.get("title"), f.get("note"), stamp=_stamp(r)
+    )
+
+
+def _link_id(db: sqlite3.Connection, r: Record) -> int:
+    found = store_links.by_uid(db, r.fields["link"])
+    if found is None:
+        raise _Missing(f"names link record {r.fields['link']}, which the history does not hold")
+    return found
+
+
+def _link_edit(db: sqlite3.Connection, r: Record, names: _Names) -> None:
+    values = {k: (v or None) for k, v in r.fields.items() if k != "link"}
+    store_links.update(db, _link_id(db, r), values, recorded=True)
+
+
+def _unlink(db: sqlite3.Connection, r: Record, names: _Names) -> None:
+    store_links.delete(db, _link_id(db, r), recorded=True)
+
+
+def _link_check(db: sqlite3.Connection, r: Record, names: _Names) -> None:
+    f = r.fields
+    store_links.record_check(
+        db,
+        _link_id(db, r),
+        f.get("status"),
+        f.get("final_url"),
+        f.get("redirects"),
+        f.get("elapsed", 0.0),
+        f.get("error"),
+        stamp=_stamp(r),
+    )
+
+
+def _answer(db: sqlite3.Connection, r: Record, names: _Names) -> None:
+    from ..store import answers
+
+    f = r.fields
+    answers.add(db, names.item(f["item"], r.at), date.fromisoformat(f["day"]), f["text"], stamp=_stamp(r))
+
+
+def _question(db: sqlite3.Connection, r: Record, text: str | None) -> int:
+    found = store_diary.question_at(db, r.fields["week"], r.fields["q"], text)
+    if found is None:
+        raise _Missing(f"names question q{r.fields['q']} of week {r.fields['week']}, which notes/ does not hold")
+    return found
+
+
+def _ask(db: sqlite3.Connection, r: Record, names: _Names) -> None:
+    f = r.fields
+    found = store_diary.question_at(db, f["week"], f["q"], f["text"])
+    if found is None:
+        entry = store_diary.entry_of_week(db, f["week"])
+        if entry is None:
+            raise _Missing(f"asks in week {f['week']}, which notes/ does not hold")
+        # Its note no longer holds it: it is kept, set aside, as the store that saw it kept it.
+        found = store_diary.ask(db, entry, f["text"], date.fromisoformat(f["day"]), number=f["q"], stamp=_stamp(r))
+        store_diary.set_removed(db, found, r.at, recorded=True)
+    store_diary.set_asked(db, found, f["day"], r.id)
+
+
+def _set_aside(db: sqlite3.Connection, r: Record, names: _Names) -> None:
+    found = _question(db, r, r.fields.get("text"))
+    store_diary.set_removed(db, found, None if r.fields.get("back") else r.at, recorded=True)
+
+
+def _reply(db: sqlite3.Connection, r: Record, names: _Names) -> None:
+    f = r.fields
+    found = _question(db, r, f.get("question"))
+    try:
+        item_id = names.item(f["item"], r.at) if f.get("item") else None
+    except _Missing:
+        item_id = None  # the answer stands without the item it named
+    store_diary.set_answer(db, found, f["answer"], date.fromisoformat(f["day"]), item_id, f.get("url"), recorded=True)
+
+
+_APPLY = {
+    "state": _state,
+    "rename": _rename,
+    "link": _link,
+    "link-edit": _link_edit,
+    "unlink": _unlink,
+    "link-check": _link_check,
+    "answer": _answer,
+    "ask": _ask,
+    "set-aside": _set_aside,
+    "reply": _reply,
+}
