@@ -26,8 +26,7 @@ def git(cwd: Path, *args: str, code: int = 0) -> subprocess.CompletedProcess:
         "GIT_AUTHOR_EMAIL": "ada@example.com",
         "GIT_COMMITTER_NAME": "Ada",
         "GIT_COMMITTER_EMAIL": "ada@example.com",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",  # the global configuration is the test's own home's (conftest)
     }
     result = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True)
     assert result.returncode == code, f"git {' '.join(args)}: {result.returncode}\n{result.stdout}{result.stderr}"

@@ -34,6 +34,10 @@ def is_url(text: str) -> bool:
     return bool(_SCHEME_RE.match(text) or text.startswith("//") or text.lower().startswith("www."))
 
 
+_SPACE = re.compile(r"\s")  # what str.isspace() calls a space, Unicode's included
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def normalize_url(text: str) -> str:
     """Return the canonical spelling of an http(s) address, or raise BadURL.
 
@@ -44,9 +48,9 @@ def normalize_url(text: str) -> str:
     text = text.strip()
     if not text:
         raise BadURL("empty address; give a link starting with http:// or https://")
-    if any(ch.isspace() for ch in text):
+    if _SPACE.search(text):
         raise BadURL(f"{text!r} contains spaces")
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
+    if _CONTROL.search(text):
         raise BadURL(f"{text!r} contains control characters")
 
     try:

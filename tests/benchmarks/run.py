@@ -8,33 +8,45 @@ every run when PYTHONDONTWRITEBYTECODE is set, which is not what users run.
 With --jrnl (the path of a `jrnl` command) it also builds a 500-entry journal and
 times `jrnl -n 5` in the same run, as the peer a diary command is measured against.
 
-Builds two workspaces in a temporary directory: the bundled roadmap, and a
+Builds three workspaces in a temporary directory: the bundled roadmap; a
 synthetic one (200 steps, 10,000 items, five years of progress history, ten
-years of weekly diary entries). Each command runs several times in a fresh
-process; the script prints medians beside `python -c pass` measured in the
-same run. Not collected by pytest: timings never belong in tests.
+years of weekly diary entries) written straight into its store; and the same
+roadmap with ten years kept as text, the way the tool keeps them: one history
+file (`history/bench-0a0a0a.jsonl`: state records for every resource and
+project, a link for one project in ten, an answer for one question in five, the
+asking of each weekly question) and 520 weekly notes (`notes/weekN.md`). On that
+one it times the rebuild of the store from the text (target: under 2 s), a
+`roadmap status` that finds nothing changed, and one that takes in a pull of
+100 records from another device's file. Each command runs several times in a
+fresh process (any preparation, untimed, before each run); the script prints
+medians beside `python -c pass` measured in the same run. Not collected by
+pytest: timings never belong in tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import re
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
 ROADMAP = str(BIN / "roadmap") if (BIN / "roadmap").exists() else "roadmap"
 
 
-def synthetic_yaml(steps: int = 200, per_step: int = 50) -> str:
-    lines = ["version: 1", "title: Synthetic roadmap", "started: 2021-01-04", "steps:"]
+def synthetic_yaml(steps: int = 200, per_step: int = 50, started: date = date(2021, 1, 4)) -> str:
+    lines = ["version: 1", "title: Synthetic roadmap", f"started: {started.isoformat()}", "steps:"]
     for s in range(1, steps + 1):
         lines += [
             f"  - id: s{s}",
@@ -53,6 +65,17 @@ def synthetic_yaml(steps: int = 200, per_step: int = 50) -> str:
     return "\n".join(lines) + "\n"
 
 
+def synthetic_ids(steps: int = 200, per_step: int = 50) -> dict[str, list[str]]:
+    """The ids roadmap.yaml's items get from `synthetic_yaml` (`<step>/<slug of the title>`), by kind."""
+    third = per_step // 3
+    ids: dict[str, list[str]] = {"resource": [], "project": [], "question": []}
+    for s in range(1, steps + 1):
+        ids["resource"] += [f"s{s}/resource-{s}-{i}" for i in range(1, third + 1)]
+        ids["project"] += [f"s{s}/project-{s}-{i}" for i in range(1, third + 1)]
+        ids["question"] += [f"s{s}/question-{s}-{i}" for i in range(1, per_step - 2 * third + 1)]
+    return ids
+
+
 def run(args: list[str], cwd: Path, env: dict) -> float:
     start = time.perf_counter()
     proc = subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -65,6 +88,24 @@ def run(args: list[str], cwd: Path, env: dict) -> float:
 def median(args: list[str], cwd: Path, env: dict, runs: int) -> float:
     run(args, cwd, env)  # warm the page cache and the bytecode
     return statistics.median(run(args, cwd, env) for _ in range(runs))
+
+
+def median_prepared(args: list[str], cwd: Path, env: dict, runs: int, prepare: Callable[[], object]) -> float:
+    """`median`, with ``prepare()`` run before every run (the warm-up too); only the command is timed."""
+    times = []
+    for n in range(runs + 1):
+        prepare()
+        elapsed = run(args, cwd, env)
+        if n:  # the first run warms the page cache and the bytecode
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def drop_store(root: Path) -> None:
+    """Delete the workspace's store (and its WAL files), keeping `.roadmap/device`."""
+    db = root / ".roadmap" / "roadmap.db"
+    for extra in ("", "-wal", "-shm"):
+        Path(str(db) + extra).unlink(missing_ok=True)
 
 
 def add_history(db_path: Path, years: int = 5) -> int:
@@ -125,6 +166,139 @@ def add_diary(db_path: Path, years: int = 10) -> int:
     return weeks
 
 
+BENCH_DEVICE, PULL_DEVICE = "bench-0a0a0a", "desk-0b0b0b"
+
+
+def record_line(rng: random.Random, at: datetime, op: str, **fields) -> tuple[str, str]:
+    """(at, line) of one history record, keys in the order the tool writes them."""
+    stamp = at.astimezone(UTC).isoformat(timespec="microseconds")
+    record = {"at": stamp, "id": f"{rng.getrandbits(128):032x}", "op": op, **fields}
+    return stamp, json.dumps(record, ensure_ascii=False, separators=(", ", ": ")) + "\n"
+
+
+def moment(rng: random.Random, day: date) -> datetime:
+    """Some time in the working hours of ``day``, UTC."""
+    return datetime(day.year, day.month, day.day, 8, tzinfo=UTC) + timedelta(
+        seconds=rng.randrange(12 * 3600), microseconds=rng.randrange(10**6)
+    )
+
+
+def ten_years_of_text(root: Path, years: int = 10) -> Counter:
+    """The synthetic roadmap with ten years of use kept as text, as a learner's repository holds it.
+
+    history/bench-0a0a0a.jsonl (this clone's device, named in .roadmap/device): one to three state
+    records for every resource and project (as `add_history` makes them, spread over the years), a
+    link record for one project in ten, an answer record for one question in five, and an ask
+    record for each weekly question; notes/weekN.md for 520 weeks, four concepts and one question
+    (^qN) each. Every record is from before today. Returns how many records of each kind, and
+    notes, it wrote."""
+    rng = random.Random(10)
+    weeks = 52 * years
+    today = date.today()
+    started = today - timedelta(weeks=weeks)
+    started -= timedelta(days=started.weekday())  # a Monday; week 520 ends before today
+    span = (today - started).days - 1  # the last day anything happened is yesterday
+    root.mkdir(parents=True)
+    (root / "roadmap.yaml").write_text(synthetic_yaml(started=started))
+    (root / ".roadmap").mkdir()
+    (root / ".roadmap" / "device").write_text(BENCH_DEVICE + "\n")
+    ids = synthetic_ids()
+    lines: list[tuple[str, str]] = []
+    counts: Counter = Counter()
+    for item in ids["resource"] + ids["project"]:
+        day = started + timedelta(days=rng.randrange(span - 40))
+        for state in rng.choice(
+            [["in_progress", "done"], ["done"], ["in_progress"], ["skipped"], ["done", "todo", "done"]]
+        ):
+            lines.append(record_line(rng, moment(rng, day), "state", item=item, state=state, day=day.isoformat()))
+            counts["state"] += 1
+            day += timedelta(days=rng.randrange(1, 20))
+    for item in ids["project"][::10]:
+        day = started + timedelta(days=rng.randrange(span))
+        target = f"https://github.com/example/{item.split('/')[-1]}"
+        lines.append(record_line(rng, moment(rng, day), "link", item=item, target=target, kind="repo"))
+        counts["link"] += 1
+    for item in ids["question"][::5]:
+        day = started + timedelta(days=rng.randrange(span))
+        text = f"What I found about {item.split('/')[-1]}: it depends on the data. " * 3
+        lines.append(record_line(rng, moment(rng, day), "answer", item=item, day=day.isoformat(), text=text.strip()))
+        counts["answer"] += 1
+    notes = root / "notes"
+    notes.mkdir()
+    for week in range(1, weeks + 1):
+        start = started + timedelta(weeks=week - 1)
+        end = start + timedelta(days=6)
+        question = f"open question from week {week}?"
+        concepts = "".join(f"- concept {week}.{i}\n" for i in range(4))
+        (notes / f"week{week}.md").write_text(
+            f"---\nweek: {week}\nstart: {start}\nend: {end}\nstep: Step {(week - 1) * 200 // weeks + 1} of the "
+            f"synthetic roadmap\n---\n\n# Week {week} ({start} to {end})\n\n## Key concepts\n\n{concepts}\n"
+            f"## Open questions\n\n- {question} ^q{week}\n"
+        )
+        counts["notes"] += 1
+        day = start + timedelta(days=rng.randrange(7))
+        lines.append(record_line(rng, moment(rng, day), "ask", week=week, q=week, text=question, day=day.isoformat()))
+        counts["ask"] += 1
+    lines.sort()
+    (root / "history").mkdir()
+    (root / "history" / f"{BENCH_DEVICE}.jsonl").write_text("".join(line for _, line in lines))
+    return counts
+
+
+def latest_at(root: Path) -> datetime:
+    """The newest record of any history file (each one's last line: files only grow in time order)."""
+    newest = datetime.min.replace(tzinfo=UTC)
+    for path in (root / "history").glob("*.jsonl"):
+        last = path.read_bytes().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+        if last.strip():
+            newest = max(newest, datetime.fromisoformat(json.loads(last)["at"]))
+    return newest
+
+
+def pull(root: Path, rng: random.Random, items: list[str], count: int = 100) -> None:
+    """Append ``count`` state records made on another machine to its history file, as `git pull` would
+    bring them: each recorded after every record the workspace holds, in order."""
+    at = max(latest_at(root), datetime.now(UTC)) + timedelta(milliseconds=1)
+    today = date.today().isoformat()
+    lines = []
+    for n in range(count):
+        state = rng.choice(["in_progress", "done", "skipped", "todo"])
+        lines.append(
+            record_line(rng, at + timedelta(milliseconds=n), "state", item=rng.choice(items), state=state, day=today)[1]
+        )
+    with open(root / "history" / f"{PULL_DEVICE}.jsonl", "a", encoding="utf-8") as handle:
+        handle.write("".join(lines))
+
+
+def check_text_workspace(root: Path, env: dict, counts: Counter) -> None:
+    """Build the store from the text once and make sure every record and note was taken in as it is:
+    the ids the records name are roadmap.yaml's, every record is held, and the rebuild warns of
+    nothing (it says it tracks the roadmap, read each note, and rebuilt the progress)."""
+    drop_store(root)
+    proc = subprocess.run([ROADMAP, "status"], cwd=root, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"roadmap status failed on the text workspace: {proc.stderr}")
+    conn = sqlite3.connect(root / ".roadmap" / "roadmap.db")
+    keys = {key for (key,) in conn.execute("SELECT key FROM item")}
+    missing = [i for ids in synthetic_ids().values() for i in ids if i not in keys]
+    held = conn.execute("SELECT count(*) FROM record").fetchone()[0]
+    entries = conn.execute("SELECT count(*) FROM entry").fetchone()[0]
+    conn.close()
+    if missing:
+        raise SystemExit(f"roadmap.yaml has no item {missing[0]} ({len(missing)} ids are not the tool's)")
+    records = sum(n for op, n in counts.items() if op != "notes")
+    usual = re.compile(
+        r"Tracking progress on roadmap\.yaml in \S+\.|Read week\d+\.md into the diary\."
+        rf"|Rebuilt the progress from .*: {records} records\."
+    )
+    said = [line for line in proc.stderr.splitlines() if line.strip() and not usual.fullmatch(line)]
+    if said or held != records or entries != counts["notes"]:
+        raise SystemExit(
+            f"the rebuild from text did not take in {records} records and {counts['notes']} notes cleanly "
+            f"({held} records, {entries} notes held):\n" + "\n".join(said)
+        )
+
+
 def jrnl_home(root: Path, entries: int = 500) -> dict:
     """A jrnl configuration and journal of weekly entries under ``root``; the environment to run jrnl in."""
     config = root / ".config" / "jrnl"
@@ -166,9 +340,7 @@ def main() -> None:
         (big / "roadmap.yaml").write_text(synthetic_yaml())
         first_sync = [run([ROADMAP, "sync"], big, env)]
         for _ in range(2):
-            (big / ".roadmap" / "roadmap.db").unlink()
-            for extra in ("-wal", "-shm"):
-                Path(str(big / ".roadmap" / "roadmap.db") + extra).unlink(missing_ok=True)
+            drop_store(big)
             first_sync.append(run([ROADMAP, "sync"], big, env))
         events = add_history(big / ".roadmap" / "roadmap.db")
         weeks = add_diary(big / ".roadmap" / "roadmap.db")
@@ -206,6 +378,27 @@ def main() -> None:
                             median([ROADMAP, "report", *period], ws, env, max(3, opts.runs // 3)),
                         )
                     )
+        text = tmp / "text"
+        counts = ten_years_of_text(text)
+        check_text_workspace(text, env, counts)
+        results.append(
+            (
+                "rebuild from text  [10 years]",
+                median_prepared([ROADMAP, "status"], text, env, opts.runs, lambda: drop_store(text)),
+            )
+        )
+        results.append(("roadmap status  [10 years, no change]", median([ROADMAP, "status"], text, env, opts.runs)))
+        rng, items = random.Random(11), synthetic_ids()["resource"] + synthetic_ids()["project"]
+        results.append(
+            (
+                "roadmap status after a pull of 100 records  [10 years]",
+                median_prepared([ROADMAP, "status"], text, env, opts.runs, lambda: pull(text, rng, items)),
+            )
+        )
+        pull(text, rng, items)  # once more, to see that a pull is taken in as one, not by a rebuild
+        said = subprocess.run([ROADMAP, "status"], cwd=text, env=env, capture_output=True, text=True).stderr
+        if f"Applied 100 new records from history/{PULL_DEVICE}.jsonl." not in said.splitlines():
+            raise SystemExit(f"roadmap status did not take in the pull of 100 records as new records:\n{said}")
         corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "roadmaps"
         largest = max(corpus.glob("*.md"), key=lambda p: p.stat().st_size, default=None) if corpus.is_dir() else None
         imp = subprocess.run([ROADMAP, "import", "--help"], cwd=tmp, env=env, capture_output=True)
@@ -222,6 +415,12 @@ def main() -> None:
         f"median of {opts.runs} runs each; synthetic workspace: 200 steps, 10,000 items, {events:,} events"
         + (f", {weeks} weekly entries" if weeks else "")
     )
+    records = sum(n for op, n in counts.items() if op != "notes")
+    print(
+        f"ten years as text: {records:,} history records ({counts['state']:,} state, {counts['link']} link, "
+        f"{counts['answer']} answer, {counts['ask']} ask) in history/{BENCH_DEVICE}.jsonl, "
+        f"{counts['notes']} weekly notes"
+    )
     print(
         f"first sync of the 10,000-item roadmap.yaml: median {statistics.median(first_sync):.3f} s "
         f"({', '.join(f'{t:.3f}' for t in first_sync)})"
@@ -231,6 +430,15 @@ def main() -> None:
     for name, seconds in results:
         versus = f"  {seconds / peer:5.2f}x jrnl" if peer else ""
         print(f"{name:<{width}}  {seconds * 1000:7.1f} ms  {seconds / baseline:5.1f}x pass{versus}")
+    timed = dict(results)
+    rebuild = timed["rebuild from text  [10 years]"]
+    still = timed["roadmap status  [10 years, no change]"]
+    pulled = timed["roadmap status after a pull of 100 records  [10 years]"]
+    print(
+        f"rebuild from text: {rebuild:.3f} s against a target of under 2 s ({'met' if rebuild < 2 else 'missed'}); "
+        f"a pull of 100 records adds {(pulled - still) * 1000:.0f} ms to `roadmap status` "
+        f"({still * 1000:.0f} ms with no change)"
+    )
 
 
 if __name__ == "__main__":

@@ -61,6 +61,9 @@ def restore(backup: Backup, root: Path, db_path: Path) -> Restored:
     # either restored whole or still empty of progress, so `status` works and `restore` can run again.
     root.mkdir(parents=True, exist_ok=True)
     replaced = _write_plan(backup, root)
+    from ..workspace import ignore_store
+
+    ignore_store(root)
     recorded = {r["path"]: r for r in backup.tables["notefile"]}
     for note in backup.notes:
         _write_same(notes_dir / note["path"], note["text"], recorded.get(note["path"]), "hash", "mtime_ns")

@@ -194,8 +194,8 @@ SET_ASIDE_DIR = "set-aside"
 
 def set_aside(ws: Workspace) -> tuple[list[tuple[str, int]], Path]:
     """Move every line that is no record (cut short by a crash, mangled by a merge, not UTF-8) out
-    of the history files into history/set-aside/, where nothing reads it and nothing is lost.
-    Returns the (file, line) moved and the folder."""
+    of the history files into history/set-aside/, where nothing reads it and nothing is lost. A
+    record a newer roadmap-tracker wrote stays. Returns the (file, line) moved and the folder."""
     from ..clock import file_stamp
     from ..files import atomic_write
     from .records import BadLine, parse
@@ -212,7 +212,13 @@ def set_aside(ws: Workspace) -> tuple[list[tuple[str, int]], Path]:
                 if raw.strip():
                     parse(raw.decode("utf-8"), f.device, n)
                 keep.append(raw)
-            except (BadLine, UnicodeDecodeError):
+            except BadLine as exc:
+                if exc.newer and raw.endswith(b"\n"):
+                    keep.append(raw)
+                    continue
+                bad.append(raw if raw.endswith(b"\n") else raw + b"\n")
+                moved.append((f"{HISTORY_DIR}/{f.name}", n))
+            except UnicodeDecodeError:
                 bad.append(raw if raw.endswith(b"\n") else raw + b"\n")
                 moved.append((f"{HISTORY_DIR}/{f.name}", n))
         if bad:

@@ -13,6 +13,7 @@ Records apply in the order of (at, id), whichever file or machine they came from
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -64,6 +65,9 @@ OPS: dict[str, dict[str, tuple[bool, type]]] = {
 }
 
 
+_CANONICAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
+
+
 class Record(NamedTuple):
     at: str
     id: str
@@ -90,7 +94,13 @@ def encode(record: dict) -> str:
 
 
 class BadLine(ValueError):
-    """A line that is no record this version can apply."""
+    """A line that is no record this version can apply. ``newer``: a well-formed record of a kind
+    or with a field this version does not know, most likely written by a newer roadmap-tracker;
+    a repair leaves it where it is."""
+
+    def __init__(self, message: str, *, newer: bool = False):
+        super().__init__(message)
+        self.newer = newer
 
 
 def parse(text: str, device: str, line: int) -> Record:
@@ -106,54 +116,57 @@ def parse(text: str, device: str, line: int) -> Record:
         raise BadLine('no "id"')
     if not isinstance(at, str):
         raise BadLine('no "at" time')
-    try:
-        when = datetime.fromisoformat(at)
-    except ValueError:
-        raise BadLine(f'"at" is not a time: {at!r}') from None
-    if when.tzinfo is None:
-        raise BadLine(f'"at" has no time zone: {at!r}')
     from ..store.records import format_at
 
-    clock_at = format_at(when)
+    if _CANONICAL.fullmatch(at):
+        when_at = at  # as this tool writes it: already the form that sorts
+    else:
+        try:
+            when = datetime.fromisoformat(at)
+        except ValueError:
+            raise BadLine(f'"at" is not a time: {at!r}') from None
+        if when.tzinfo is None:
+            raise BadLine(f'"at" has no time zone: {at!r}')
+        when_at = format_at(when)
+    clock_at = when_at
     if clock is not None:
         try:
             clock_at = format_at(datetime.fromisoformat(clock))
         except (TypeError, ValueError):
             raise BadLine(f'"clock" is not a time: {clock!r}') from None
     if op not in OPS:
-        raise BadLine(f"unknown kind of record {op!r} (written by a newer roadmap-tracker?)")
+        raise BadLine(f"unknown kind of record {op!r} (written by a newer roadmap-tracker?)", newer=True)
     spec = OPS[op]
-    for name in data:
+    for name, value in data.items():
         if name not in spec:
-            raise BadLine(f"{op} record: unknown field {name!r}")
-    for name, (required, kind) in spec.items():
-        value = data.get(name)
-        if value is None:
-            if required:
-                raise BadLine(f"{op} record: no {name!r}")
-            continue
-        data[name] = _checked(op, name, value, kind)
+            raise BadLine(f"{op} record: unknown field {name!r} (written by a newer roadmap-tracker?)", newer=True)
+        if value is not None and not _OK[spec[name][1]](value):
+            raise BadLine(f"{op} record: {name!r} is not {_NAMES[spec[name][1]]}")
+    for name in _REQUIRED[op]:
+        if data.get(name) is None:
+            raise BadLine(f"{op} record: no {name!r}")
     if op == "state" and data["state"] not in STATES:
         raise BadLine(f"state record: unknown state {data['state']!r}")
-    return Record(format_at(when), uid, op, data, device, line, clock_at)
+    return Record(when_at, uid, op, data, device, line, clock_at)
 
 
-def _checked(op: str, name: str, value: Any, kind: type) -> Any:
-    ok = {
-        str: isinstance(value, str),
-        int: isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63,
-        bool: isinstance(value, bool),
-        float: isinstance(value, (int, float)) and not isinstance(value, bool),
-        date: isinstance(value, str),
-    }[kind]
-    if not ok:
-        raise BadLine(f"{op} record: {name!r} is not {_NAMES[kind]}")
-    if kind is date:
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            raise BadLine(f"{op} record: {name!r} is not a day (YYYY-MM-DD): {value!r}") from None
-    return value
+def _is_day(value: Any) -> bool:
+    if type(value) is not str:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
 
 
-_NAMES = {str: "text", int: "a whole number", bool: "true or false", float: "a number", date: "a day"}
+# What a field of each type may hold: checked for every line read, so kept cheap.
+_OK = {
+    str: lambda v: type(v) is str,
+    int: lambda v: type(v) is int and abs(v) < 2**63,
+    bool: lambda v: type(v) is bool,
+    float: lambda v: type(v) in (int, float),
+    date: _is_day,
+}
+_REQUIRED = {op: [name for name, (required, _) in spec.items() if required] for op, spec in OPS.items()}
+_NAMES = {str: "text", int: "a whole number", bool: "true or false", float: "a number", date: "a day (YYYY-MM-DD)"}

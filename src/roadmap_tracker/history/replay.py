@@ -98,12 +98,12 @@ def catch_up(db: sqlite3.Connection, ws: Workspace, *, plan_changed: bool = Fals
             start_over = latest is not None and any(r.order < latest for r in fresh)
         if start_over:
             return _rebuild(db, ws, found)
-        applied, waiting = _apply(db, fresh)
+        applied, waiting = _apply(db, fresh, bulk=len(fresh) > _BULK)
         for mark in new_marks:
             store.set_file_mark(db, mark)
         reported = _report(db, problems + waiting)
         conflicts = store_progress.conflicts(db, [r.id for r in fresh if r.op == "state"])
-    sources = sorted({_name(r) for r in fresh if r.device != db.device})
+    sources = sorted({_name(r) for r in fresh})
     return CaughtUp(applied, sources, False, reported, conflicts)
 
 
@@ -129,7 +129,7 @@ def _rebuild(db: sqlite3.Connection, ws: Workspace, found: list[files.HistoryFil
         store.set_file_mark(db, mark)
     records, dupes = _unique(records, getattr(db, "device", None))
     store.forget_progress(db)
-    applied, waiting = _apply(db, records)
+    applied, waiting = _apply(db, records, bulk=len(records) > _BULK)
     reported = _report(db, problems + dupes + waiting)
     conflicts = store_progress.conflicts(db, None)
     sources = sorted({_name(r) for r in records})
@@ -182,18 +182,25 @@ def _report(db: sqlite3.Connection, problems: list[Problem]) -> list[Problem]:
     return [Problem(*p) for p in store.new_problems(db, [tuple(p) for p in problems])]
 
 
+# From this many records on, events go in together (see ``store.progress.add_events_in_bulk``):
+# deriving every item's state once costs what a few hundred events cost one by one.
+_BULK = 500
+
+
 class _Missing(Exception):
     """The record names something the store does not have (yet)."""
 
 
-def _apply(db: sqlite3.Connection, records: list[Record]) -> tuple[int, list[Problem]]:
-    """Apply records in order; (how many applied, those waiting for what they name)."""
-    keys = store_items.ids_by_key(db)
-    aliases = store.aliases(db)
+def _apply(db: sqlite3.Connection, records: list[Record], *, bulk: bool = False) -> tuple[int, list[Problem]]:
+    """Apply records in order; (how many applied, those waiting for what they name). ``bulk``: the
+    events go in together at the end (a rebuild, where no other record reads them)."""
+    names = _Names(store_items.ids_by_key(db), store.aliases(db), [] if bulk else None, {})
+    if bulk:
+        names.event_ids["next"] = store_progress.next_event_id(db)
     applied, waiting, marks = 0, [], []
     for r in sorted(records, key=lambda r: r.order):
         try:
-            _APPLY[r.op](db, r, _Names(keys, aliases))
+            _APPLY[r.op](db, r, names)
         except _Missing as exc:
             marks.append((r.id, r.at, r.op, r.device, r.text()))
             waiting.append(
@@ -201,9 +208,11 @@ def _apply(db: sqlite3.Connection, records: list[Record]) -> tuple[int, list[Pro
             )
             continue
         if r.op == "rename":
-            aliases.setdefault(r.fields["from"], []).append((r.at, r.fields["to"]))
+            names.aliases.setdefault(r.fields["from"], []).append((r.at, r.fields["to"]))
         marks.append((r.id, r.at, r.op, r.device, None))
         applied += 1
+    if names.events:
+        store_progress.add_events_in_bulk(db, names.events)
     store.mark(db, marks)
     return applied, waiting
 
@@ -211,6 +220,8 @@ def _apply(db: sqlite3.Connection, records: list[Record]) -> tuple[int, list[Pro
 class _Names(NamedTuple):
     keys: dict[str, int]
     aliases: dict[str, list[tuple[str, str]]]
+    events: list[tuple] | None  # in a bulk apply: the event rows, inserted together at the end
+    event_ids: dict[str, int]  # in a bulk apply: the id each event's record gets, and the next id
 
     def item(self, key: str, at: str) -> int:
         """The item a record names: following the renames made after it was recorded, and, when the
@@ -240,9 +251,17 @@ def _state(db: sqlite3.Connection, r: Record, names: _Names) -> None:
     item_id = names.item(f["item"], r.at)
     undoes = None
     if f.get("undoes"):
-        undoes = store_progress.by_uid(db, f["undoes"])
+        undoes = names.event_ids.get(f["undoes"]) or store_progress.by_uid(db, f["undoes"])
         if undoes is None:
             raise _Missing(f"undoes record {f['undoes']}, which the history does not hold")
+    if names.events is not None:
+        event_id = names.event_ids["next"]
+        names.event_ids["next"] += 1
+        names.event_ids[r.id] = event_id
+        names.events.append(
+            (event_id, item_id, f["state"], f["day"], r.at, f.get("note"), bool(f.get("auto")), undoes, r.id)
+        )
+        return
     day = date.fromisoformat(f["day"])
     store_progress.add_event(db, item_id, f["state"], day, f.get("note"), bool(f.get("auto")), undoes, stamp=_stamp(r))
 

@@ -64,8 +64,8 @@ def records_for_rows(db: sqlite3.Connection) -> int:
             rec["undoes"] = events[e["undoes"]]
         out.append(rec)
         db.execute(
-            "UPDATE event SET uid = ?, device = COALESCE(device, ?), recorded_at = ? WHERE id = ?",
-            (u, db.device, at, e["id"]),
+            "UPDATE event SET uid = ?, recorded_at = ? WHERE id = ?",
+            (u, at, e["id"]),
         )
 
     last = ""

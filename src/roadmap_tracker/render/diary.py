@@ -127,8 +127,11 @@ def reflections_saved(count: int, step_ref: str) -> str:
 def notes_read(ws, notes) -> list[str]:
     """Which diary files were read back, where the versions they replaced went, and which tracked
     questions their edits took out."""
+    read = [f"Read {name} into the diary." for name in notes.imported]
+    if len(read) > 3:  # a clone's first command reads the whole diary: one line says it
+        read = [f"Read {len(read)} notes files into the diary."]
     return (
-        [f"Read {name} into the diary." for name in notes.imported]
+        read
         + [f"Kept the earlier version in {ws.relative(path)}." for path in notes.backups]
         + [line for q, where in notes.set_aside for line in set_aside([q], where)]
     )

@@ -35,7 +35,12 @@ def caught_up(caught, *, fresh: bool) -> list[str]:
 
 
 def problem(p) -> str:
-    fix = "" if "kept and applied" in p.problem else "; skipped (`roadmap sync --repair` moves it aside)"
+    if "kept and applied" in p.problem:
+        fix = ""
+    elif "newer roadmap-tracker" in p.problem:
+        fix = "; skipped and kept (upgrade roadmap-tracker to apply it)"
+    else:
+        fix = "; skipped (`roadmap sync --repair` moves it aside)"
     return f"{p.file}:{p.line}: {p.problem}{fix}"
 
 

@@ -228,6 +228,17 @@ def _tally(row: str, sign: str) -> str:
     return f"{add_row} UPDATE step_tally SET {sets} WHERE step_id = {row}.step_id AND {counted};"
 
 
+def count_step_tally(db: sqlite3.Connection) -> None:
+    """Count every step's tally again from its items (a migration, or a rebuild that set the
+    triggers aside)."""
+    sums = ", ".join(f"SUM({rule.format(row='item')})" for rule in _TALLY.values())
+    db.execute("DELETE FROM step_tally")
+    db.execute(
+        f"""INSERT INTO step_tally (step_id, {", ".join(_TALLY)})
+            SELECT step_id, {sums} FROM item WHERE {_COUNTED_ROW.format(row="item")} GROUP BY step_id"""
+    )
+
+
 @migration
 def m005_step_tally(db: sqlite3.Connection) -> None:
     # Each step's items counted by state, kept by triggers in the transaction that changes an
@@ -298,12 +309,11 @@ def m008_entry_links(db: sqlite3.Connection) -> None:
 @migration
 def m009_history(db: sqlite3.Connection) -> None:
     # The workspace's history/ files are the record and this store their index. Each row a record
-    # made carries the record's id (and an event the device that wrote it, to show conflicts);
-    # `record` says which records are applied, `history_file` how far each file was read.
+    # made carries the record's id; `record` says which records are applied and from which
+    # device's file, `history_file` how far each file was read.
     _run(
         db,
         "ALTER TABLE event ADD COLUMN uid VARCHAR",
-        "ALTER TABLE event ADD COLUMN device VARCHAR",
         "CREATE UNIQUE INDEX ix_event_uid ON event (uid)",
         "ALTER TABLE link ADD COLUMN uid VARCHAR",
         "CREATE UNIQUE INDEX ix_link_uid ON link (uid)",
@@ -342,3 +352,9 @@ def m009_history(db: sqlite3.Connection) -> None:
            WHERE EXISTS (SELECT 1 FROM event) OR EXISTS (SELECT 1 FROM link) OR EXISTS (SELECT 1 FROM answer)
               OR EXISTS (SELECT 1 FROM question)""",
     )
+
+
+@migration
+def m010_step_titles(db: sqlite3.Connection) -> None:
+    # A diary week names its step by title: reading ten years of notes looks one up per week.
+    _run(db, "CREATE INDEX ix_item_kind_title ON item (kind, title)")

@@ -45,6 +45,8 @@ def apply_rows(db: sqlite3.Connection, rows: list) -> SyncReport:
             "WHERE i.roadmap_id = 1 ORDER BY i.seq"
         )
     }
+    if not stored:
+        return _first(db, rows)
     wanted = {row.key: row for row in rows}
     gone = [k for k, r in stored.items() if r["archived_at"] is None and k not in wanted]
     new = [row for row in rows if row.key not in stored or stored[row.key]["archived_at"] is not None]
@@ -114,6 +116,42 @@ def apply_rows(db: sqlite3.Connection, rows: list) -> SyncReport:
                 (*values, old["id"]),
             )
     return report
+
+
+def _first(db: sqlite3.Connection, rows: list) -> SyncReport:
+    """The first sync: every row is new. They go in together, numbered in plan order as one by one,
+    with the trigger that counts each step's items set aside and the count made once at the end."""
+    from .migrations import count_step_tally
+
+    now = utc_stamp()
+    ids = {row.key: seq for seq, row in enumerate(rows, start=1)}
+    values = [
+        (
+            ids[row.key],
+            row.key,
+            row.kind,
+            ids.get(row.parent) if row.parent else None,
+            ids[row.key] if row.kind == "step" else (ids.get(row.step) if row.step else None),
+            row.position,
+            seq,
+            row.title,
+            row.url,
+            row.body,
+            row.extra,
+            now,
+        )
+        for seq, row in enumerate(rows, start=1)
+    ]
+    (trigger,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'item_tally_insert'")
+    db.execute("DROP TRIGGER item_tally_insert")
+    db.executemany(
+        """INSERT INTO item (id, roadmap_id, key, kind, parent_id, step_id, position, seq, title, url, body, extra,
+               created_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        values,
+    )
+    count_step_tally(db)
+    db.execute(trigger[0])
+    return SyncReport(added=[row.title for row in rows])
 
 
 def _match_renames(stored: dict, gone: list[str], new: list) -> list[tuple[str, object]]:

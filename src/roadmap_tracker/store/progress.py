@@ -82,13 +82,43 @@ def add_event(
             auto=auto,
             undoes=uid_of(db, undoes) if undoes is not None else None,
         )
-    uid, at, device = stamp[:3] if stamp else (None, utc_stamp(), None)
+    uid, at = (stamp.uid, stamp.at) if stamp else (None, utc_stamp())
     cur = db.execute(
-        "INSERT INTO event (item_id, state, day, recorded_at, note, auto, undoes, uid, device) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (item_id, state, day.isoformat(), at, note, auto, undoes, uid, device),
+        "INSERT INTO event (item_id, state, day, recorded_at, note, auto, undoes, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (item_id, state, day.isoformat(), at, note, auto, undoes, uid),
     )
     return cur.lastrowid
+
+
+def next_event_id(db: sqlite3.Connection) -> int:
+    return (db.execute("SELECT MAX(id) FROM event").fetchone()[0] or 0) + 1
+
+
+def add_events_in_bulk(db: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Append many events at once, each (id, item_id, state, day, recorded_at, note, auto, undoes,
+    uid): a store rebuilt from its history. The triggers that keep each item's state and each
+    step's tally fire once per event; they are set aside while the events go in, and what they keep
+    is derived once afterwards, in the same transaction."""
+    from .migrations import count_step_tally
+
+    kept = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('event_sets_state', 'item_tally_update')"
+    ).fetchall()
+    for name, _ in kept:
+        db.execute(f"DROP TRIGGER {name}")
+    db.executemany(
+        "INSERT INTO event (id, item_id, state, day, recorded_at, note, auto, undoes, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    db.execute(
+        """UPDATE item SET
+               state = COALESCE((SELECT state FROM event WHERE item_id = item.id ORDER BY id DESC LIMIT 1), 'todo'),
+               state_day = (SELECT day FROM event WHERE item_id = item.id ORDER BY id DESC LIMIT 1)
+           WHERE id IN (SELECT DISTINCT item_id FROM event)"""
+    )
+    count_step_tally(db)
+    for _, sql in kept:
+        db.execute(sql)
 
 
 def uid_of(db: sqlite3.Connection, event_id: int) -> str | None:
@@ -336,9 +366,10 @@ def conflicts(db: sqlite3.Connection, uids: list[str] | None = None) -> list[Con
         where = "AND (b.uid IN (SELECT value FROM json_each(?1)) OR a.uid IN (SELECT value FROM json_each(?1)))"
         params = (json.dumps(uids),)
     rows = db.execute(
-        f"""SELECT b.item_id, i.title, b.day, a.state, a.device, b.state, b.device FROM event b
-            JOIN event a ON a.item_id = b.item_id AND a.day = b.day AND a.device != b.device
+        f"""SELECT b.item_id, i.title, b.day, a.state, ra.device, b.state, rb.device FROM event b
+            JOIN event a ON a.item_id = b.item_id AND a.day = b.day
                  AND a.state != b.state AND (a.recorded_at, a.uid) < (b.recorded_at, b.uid)
+            JOIN record ra ON ra.uid = a.uid JOIN record rb ON rb.uid = b.uid AND rb.device != ra.device
             JOIN item i ON i.id = b.item_id
             WHERE a.auto = 0 AND b.auto = 0 AND a.undoes IS NULL AND b.undoes IS NULL {where}
             ORDER BY b.day, b.recorded_at""",

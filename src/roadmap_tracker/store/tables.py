@@ -48,6 +48,7 @@ class ItemRow(SQLModel, table=True):
         Index("ix_item_step", "step_id"),
         Index("ix_item_step_state", "step_id", "kind", "state"),
         Index("ix_item_live_kind", "kind", "position", sqlite_where=text("archived_at IS NULL")),
+        Index("ix_item_kind_title", "kind", "title"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     roadmap_id: int = Field(foreign_key="roadmap.id")
@@ -88,7 +89,6 @@ class EventRow(SQLModel, table=True):
     auto: bool = False  # written by the tool (a step completed by its items)
     undoes: Optional[int] = Field(default=None, foreign_key="event.id")  # the event an undo reverses
     uid: Optional[str] = None  # the history record's id
-    device: Optional[str] = None  # the history file it came from
 
 
 class LinkRow(SQLModel, table=True):
