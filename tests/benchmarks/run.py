@@ -273,7 +273,7 @@ def pull(root: Path, rng: random.Random, items: list[str], count: int = 100) -> 
 def check_text_workspace(root: Path, env: dict, counts: Counter) -> None:
     """Build the store from the text once and make sure every record and note was taken in as it is:
     the ids the records name are roadmap.yaml's, every record is held, and the rebuild warns of
-    nothing (it says it tracks the roadmap, read each note, and rebuilt the progress)."""
+    nothing (it says it tracks the roadmap, read the notes, and rebuilt the progress)."""
     drop_store(root)
     proc = subprocess.run([ROADMAP, "status"], cwd=root, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -288,7 +288,7 @@ def check_text_workspace(root: Path, env: dict, counts: Counter) -> None:
         raise SystemExit(f"roadmap.yaml has no item {missing[0]} ({len(missing)} ids are not the tool's)")
     records = sum(n for op, n in counts.items() if op != "notes")
     usual = re.compile(
-        r"Tracking progress on roadmap\.yaml in \S+\.|Read week\d+\.md into the diary\."
+        rf"Tracking progress on roadmap\.yaml in \S+\.|Read {counts['notes']} notes files into the diary\."
         rf"|Rebuilt the progress from .*: {records} records\."
     )
     said = [line for line in proc.stderr.splitlines() if line.strip() and not usual.fullmatch(line)]

@@ -53,34 +53,31 @@ def bring_up_to_date(ws: Workspace, *, force: bool = False):
     plan, then the diary, then the history records (which name items of the one and weeks of the
     other). A store that is new is built from them; it records nothing while it does."""
     from ..diary.mirror import sync_notes
-    from ..history import replay
-    from ..history.files import files
+    from ..history import files as history_files
     from ..render import diary as diary_view
-    from ..render import history as history_view
     from ..render import progress as progress_view
     from ..store.connection import connect
     from ..store.sync import sync
 
     fresh = not ws.db_path.exists()
     db = connect(ws.db_path)
-    replay.attach(db, ws)
+    history_files.attach(db, ws)
     _write_out_history(db, ws)
-    db.recording = not (fresh and files(ws))
+    db.recording = not (fresh and history_files.files(ws))
     report = sync(db, ws, force=force)
     output.messages(progress_view.synced_on_open(ws, report, fresh))
     notes = sync_notes(db, ws)
     # `roadmap sync` stops at a refused note with an error of its own.
     output.messages(diary_view.notes_read(ws, notes) + ([] if force else diary_view.notes_refused(notes)))
-    caught = replay.catch_up(db, ws, plan_changed=report is not None and not report.empty)
+    caught = _catch_up(db, ws, plan_changed=report is not None and not report.empty, fresh=fresh)
     db.recording = True
-    output.messages(history_view.caught_up(caught, fresh=fresh))
     # A store built from the files is what they say, and records nothing; one that took in
     # another machine's records, or a plan edit, brings its steps in line with their items.
     if not fresh and caught is not None and caught.applied:
         from ..clock import today
         from ..progress.states import settle_steps
 
-        output.messages(progress_view.changes(settle_steps(db, today())))
+        output.messages(progress_view.changes(settle_steps(db, today(), caught.items)))
     elif not fresh and report is not None and not report.empty:
         from ..clock import today
         from ..progress.states import reopen_after_plan_edit
@@ -92,12 +89,28 @@ def bring_up_to_date(ws: Workspace, *, force: bool = False):
     return db
 
 
+def _catch_up(db: sqlite3.Connection, ws: Workspace, *, plan_changed: bool, fresh: bool):
+    """Apply the history lines that arrived since the last command; None when no file moved (the
+    everyday case, which imports nothing of the apply machinery)."""
+    from ..history.files import moved
+    from ..store.records import waiting
+
+    if not moved(db, ws) and not (plan_changed and waiting(db)):
+        return None
+    from ..history import replay
+    from ..render import history as history_view
+
+    caught = replay.catch_up(db, ws, plan_changed=plan_changed)
+    output.messages(history_view.caught_up(caught, fresh=fresh))
+    return caught
+
+
 def _write_out_history(db: sqlite3.Connection, ws: Workspace) -> None:
     """Once, after the upgrade that brought history files: what the store holds goes to one."""
-    from ..history import seed
     from ..store import records
 
-    if records.task_pending(db, seed.TASK):
+    if records.task_pending(db, "write history"):
+        from ..history import seed
         from ..render import history as history_view
 
         count = seed.write_out(db)

@@ -304,7 +304,7 @@ def _record(
     way or done is never moved back by a "(skipped)" or "(in progress)" mark. A day the export
     wrote beside a state is the day it is recorded on; otherwise ``day``.
     """
-    from ..history.replay import attach
+    from ..history.files import attach
     from ..progress.states import set_state
     from ..store import items as store_items
     from ..store.connection import connect

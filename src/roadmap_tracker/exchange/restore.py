@@ -70,7 +70,7 @@ def restore(backup: Backup, root: Path, db_path: Path) -> Restored:
     notes_dir.mkdir(parents=True, exist_ok=True)
     db = connect(db_path)
     try:
-        from ..history.replay import attach
+        from ..history.files import attach
         from ..history.seed import records_for_rows
         from ..workspace import Workspace
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -39,12 +38,31 @@ def device_name(ws: Workspace) -> str:
             return name
     except OSError:
         pass
+    import socket
+
     host = re.sub(r"[^a-z0-9-]+", "-", socket.gethostname().lower()).strip("-")[:24] or "device"
     name = f"{host}-{os.urandom(3).hex()}"
     from ..files import atomic_write
 
     atomic_write(path, name + "\n")
     return name
+
+
+def attach(db: sqlite3.Connection, ws: Workspace) -> None:
+    """From now on, every change this connection commits is also appended to this device's file."""
+    device = device_name(ws)
+    db.writer = Writer(ws, device)
+    db.device = device
+
+
+def moved(db: sqlite3.Connection, ws: Workspace) -> bool:
+    """The cheap check every command makes: has any history file changed size or time, appeared or
+    gone, since the store last read it? One directory listing and one query."""
+    from ..store.records import file_marks
+
+    found = {f.name: (f.size, f.mtime_ns) for f in files(ws)}
+    marks = file_marks(db)
+    return found.keys() != marks.keys() or any((m.size, m.mtime_ns) != found[n] for n, m in marks.items())
 
 
 class HistoryFile(NamedTuple):

@@ -48,17 +48,11 @@ class CaughtUp(NamedTuple):
     rebuilt: bool  # every record was applied again from the start
     problems: list[Problem]  # lines skipped, or waiting for their item, reported for the first time
     conflicts: list[store_progress.Conflict]  # same item, same day, two machines, two states
+    items: set[int] | None = None  # the items whose state records were applied; None: maybe any
 
     @property
     def empty(self) -> bool:
         return not (self.applied or self.problems or self.conflicts)
-
-
-def attach(db: sqlite3.Connection, ws: Workspace) -> None:
-    """From now on, every change this connection commits is also appended to this device's file."""
-    device = files.device_name(ws)
-    db.writer = files.Writer(ws, device)
-    db.device = device
 
 
 def catch_up(db: sqlite3.Connection, ws: Workspace, *, plan_changed: bool = False) -> CaughtUp | None:
@@ -98,13 +92,13 @@ def catch_up(db: sqlite3.Connection, ws: Workspace, *, plan_changed: bool = Fals
             start_over = latest is not None and any(r.order < latest for r in fresh)
         if start_over:
             return _rebuild(db, ws, found)
-        applied, waiting = _apply(db, fresh, bulk=len(fresh) > _BULK)
+        applied, waiting, touched = _apply(db, fresh, bulk=len(fresh) > _BULK)
         for mark in new_marks:
             store.set_file_mark(db, mark)
         reported = _report(db, problems + waiting)
         conflicts = store_progress.conflicts(db, [r.id for r in fresh if r.op == "state"])
     sources = sorted({_name(r) for r in fresh})
-    return CaughtUp(applied, sources, False, reported, conflicts)
+    return CaughtUp(applied, sources, False, reported, conflicts, touched)
 
 
 def _name(r: Record) -> str:
@@ -128,10 +122,11 @@ def _rebuild(db: sqlite3.Connection, ws: Workspace, found: list[files.HistoryFil
         problems += bad
         store.set_file_mark(db, mark)
     records, dupes = _unique(records, getattr(db, "device", None))
+    known = set(store_progress.conflicts(db, None))  # said when they first came in
     store.forget_progress(db)
-    applied, waiting = _apply(db, records, bulk=len(records) > _BULK)
+    applied, waiting, _ = _apply(db, records, bulk=len(records) > _BULK)
     reported = _report(db, problems + dupes + waiting)
-    conflicts = store_progress.conflicts(db, None)
+    conflicts = [c for c in store_progress.conflicts(db, None) if c not in known]
     sources = sorted({_name(r) for r in records})
     return CaughtUp(applied, sources, True, reported, conflicts)
 
@@ -191,10 +186,12 @@ class _Missing(Exception):
     """The record names something the store does not have (yet)."""
 
 
-def _apply(db: sqlite3.Connection, records: list[Record], *, bulk: bool = False) -> tuple[int, list[Problem]]:
+def _apply(db: sqlite3.Connection, records: list[Record], *, bulk: bool = False) -> tuple[int, list[Problem], set[int]]:
     """Apply records in order; (how many applied, those waiting for what they name). ``bulk``: the
     events go in together at the end (a rebuild, where no other record reads them)."""
-    names = _Names(store_items.ids_by_key(db), store.aliases(db), [] if bulk else None, {})
+    # Many records: every item's id at once; a few: each one asked for.
+    keys = store_items.ids_by_key(db) if bulk else _Keys(db)
+    names = _Names(keys, store.aliases(db), [] if bulk else None, {}, set())
     if bulk:
         names.event_ids["next"] = store_progress.next_event_id(db)
     applied, waiting, marks = 0, [], []
@@ -214,24 +211,41 @@ def _apply(db: sqlite3.Connection, records: list[Record], *, bulk: bool = False)
     if names.events:
         store_progress.add_events_in_bulk(db, names.events)
     store.mark(db, marks)
-    return applied, waiting
+    return applied, waiting, names.touched
+
+
+class _Keys(dict):
+    """Item ids by key, read from the store as they are asked for."""
+
+    def __init__(self, db: sqlite3.Connection):
+        super().__init__()
+        self.db = db
+
+    def __missing__(self, key: str) -> int | None:
+        self[key] = found = store_items.id_of_key(self.db, key)
+        return found
 
 
 class _Names(NamedTuple):
-    keys: dict[str, int]
+    keys: dict[str, int]  # or _Keys, which reads them as asked
     aliases: dict[str, list[tuple[str, str]]]
     events: list[tuple] | None  # in a bulk apply: the event rows, inserted together at the end
     event_ids: dict[str, int]  # in a bulk apply: the id each event's record gets, and the next id
+    touched: set[int]  # the items state records changed
 
     def item(self, key: str, at: str) -> int:
         """The item a record names: following the renames made after it was recorded, and, when the
         name is gone from the plan, the renames its machine had not seen yet."""
         found = self._follow(key, at)
-        if found not in self.keys:
+        if self._id(found) is None:
             found = self._follow(key, "")
-        if found not in self.keys:
+        item_id = self._id(found)
+        if item_id is None:
             raise _Missing(f"names {key}, which roadmap.yaml does not have")
-        return self.keys[found]
+        return item_id
+
+    def _id(self, key: str) -> int | None:
+        return self.keys[key] if isinstance(self.keys, _Keys) else self.keys.get(key)
 
     def _follow(self, key: str, at: str) -> str:
         for _ in range(100):  # a chain of renames, never a loop
@@ -249,6 +263,7 @@ def _stamp(r: Record) -> Stamp:
 def _state(db: sqlite3.Connection, r: Record, names: _Names) -> None:
     f = r.fields
     item_id = names.item(f["item"], r.at)
+    names.touched.add(item_id)
     undoes = None
     if f.get("undoes"):
         undoes = names.event_ids.get(f["undoes"]) or store_progress.by_uid(db, f["undoes"])

@@ -35,7 +35,7 @@ def _at(text: str | None, after: str) -> str:
 
 def write_out(db: sqlite3.Connection) -> int:
     """Record every row no record holds yet, in one transaction; how many records were written.
-    The connection must have a writer (``replay.attach``)."""
+    The connection must have a writer (``history.files.attach``)."""
     with transaction(db):
         return records_for_rows(db)
 

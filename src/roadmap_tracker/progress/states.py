@@ -107,13 +107,15 @@ def reopen_after_plan_edit(db: sqlite3.Connection, day: date) -> list[Change]:
     return [Change(item, "done", "in_progress", auto=True) for item in store_items.items(db, reopened)]
 
 
-def settle_steps(db: sqlite3.Connection, day: date) -> list[Change]:
-    """Settle every step by its items: after records from another machine, a step may stand done
-    with an item reopened there, or still open with its last item done."""
+def settle_steps(db: sqlite3.Connection, day: date, items: set[int] | None = None) -> list[Change]:
+    """Settle steps by their items (the steps of ``items``, or every one): after records from another
+    machine, a step may stand done with an item reopened there, or open with its last item done."""
     with transaction(db):
-        return [
-            change for step in store_items.live_items(db, kinds=("step",)) if (change := _settle_step(db, step.id, day))
-        ]
+        if items is None:
+            steps = [step.id for step in store_items.live_items(db, kinds=("step",))]
+        else:
+            steps = sorted({i.step_id for i in store_items.items(db, items) if i.step_id is not None})
+        return [change for step_id in steps if (change := _settle_step(db, step_id, day))]
 
 
 def _settle_step(db: sqlite3.Connection, step_id: int, day: date) -> Change | None:

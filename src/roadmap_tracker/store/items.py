@@ -184,6 +184,11 @@ def ids_by_key(db: sqlite3.Connection) -> dict[str, int]:
     return dict(db.execute("SELECT key, id FROM item WHERE roadmap_id = ?", (ROADMAP_ID,)).fetchall())
 
 
+def id_of_key(db: sqlite3.Connection, key: str) -> int | None:
+    row = db.execute("SELECT id FROM item WHERE roadmap_id = ? AND key = ?", (ROADMAP_ID, key)).fetchone()
+    return row[0] if row else None
+
+
 def by_key(db: sqlite3.Connection, key: str, *, archived: bool = False) -> TrackedItem | None:
     """The item with this id in roadmap.yaml; with ``archived``, a removed one too."""
     return _one(db, "key = ?" + ("" if archived else f" AND {_LIVE}"), (key,))

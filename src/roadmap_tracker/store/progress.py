@@ -357,23 +357,24 @@ class Conflict(NamedTuple):
 
 
 def conflicts(db: sqlite3.Connection, uids: list[str] | None = None) -> list[Conflict]:
-    """Disagreeing changes made by hand from two devices (of these records, or all of them)."""
+    """Disagreeing changes made by hand from two devices: all of them, or those that records just
+    applied (``uids``, which sort after every record held) made."""
     if uids is not None and not uids:
         return []
-    where = ""
-    params: tuple = ()
-    if uids is not None:
-        where = "AND (b.uid IN (SELECT value FROM json_each(?1)) OR a.uid IN (SELECT value FROM json_each(?1)))"
-        params = (json.dumps(uids),)
-    rows = db.execute(
-        f"""SELECT b.item_id, i.title, b.day, a.state, ra.device, b.state, rb.device FROM event b
-            JOIN event a ON a.item_id = b.item_id AND a.day = b.day
-                 AND a.state != b.state AND (a.recorded_at, a.uid) < (b.recorded_at, b.uid)
-            JOIN record ra ON ra.uid = a.uid JOIN record rb ON rb.uid = b.uid AND rb.device != ra.device
-            JOIN item i ON i.id = b.item_id
-            WHERE a.auto = 0 AND b.auto = 0 AND a.undoes IS NULL AND b.undoes IS NULL {where}
-            ORDER BY b.day, b.recorded_at""",
-        params,
-    ).fetchall()
+    pair = """SELECT b.item_id, i.title, b.day, a.state, ra.device, b.state, rb.device, b.recorded_at
+              FROM {first} JOIN event a ON a.item_id = b.item_id AND +a.day = b.day
+                   AND a.state != b.state AND (a.recorded_at, a.uid) < (b.recorded_at, b.uid)
+              JOIN record ra ON ra.uid = a.uid JOIN record rb ON rb.uid = b.uid AND rb.device != ra.device
+              JOIN item i ON i.id = b.item_id
+              WHERE +a.auto = 0 AND b.auto = 0 AND a.undoes IS NULL AND b.undoes IS NULL"""
+    # (+: the other event is found by its item, never by the day, which many events share.)
+    if uids is None:
+        sql, params = pair.format(first="event b"), ()
+    else:
+        # New records sort after every record held (else all are applied again, and this is asked
+        # of all): a new event is the later of any pair it makes, found from its id.
+        new = "(SELECT value AS uid FROM json_each(?1)) n CROSS JOIN event b ON b.uid = n.uid"
+        sql, params = pair.format(first=new), (json.dumps(uids),)
+    rows = [r[:7] for r in db.execute(f"SELECT * FROM ({sql}) ORDER BY 3, 8", params)]
     shown = refs(db, [r[0] for r in rows])
     return [Conflict(r[0], shown[r[0]], *r[1:]) for r in rows]
