@@ -341,7 +341,9 @@ def render_week(entry: WeekEntry) -> str:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def _md() -> Any:
+    """One parser for every note (building one costs more than half a parse)."""
     from markdown_it import MarkdownIt
 
     # Plain CommonMark: the GFM table rule would read '- |' over '---' as a table, not a list item.
