@@ -468,3 +468,41 @@ def test_what_an_import_records_is_in_the_history(tmp_path):
     shutil.rmtree(tmp_path / ".roadmap")
     ws("status")
     assert ws.states() == before
+
+
+def test_a_full_disk_changes_neither_the_file_nor_the_store(tmp_path, monkeypatch):
+    from roadmap_tracker.history import files
+
+    ws = workspace_from(tmp_path, PLAN)
+    ws("check", "1.r1")
+    kept, dump = records(ws), ws.dump()
+
+    def full(path, lines):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "append", full)
+    result = ws("check", "1.r2", code=5)
+    assert result.stderr == (
+        f"Error: cannot write history/{own_file(ws)} (No space left on device); nothing was changed "
+        "(check the free space and permissions of the history folder)\n"
+    )
+    assert records(ws) == kept and ws.dump() == dump
+
+
+def test_lines_written_for_a_change_the_store_cannot_commit_are_taken_back(tmp_path, monkeypatch):
+    from roadmap_tracker.store import records as store_records
+
+    ws = workspace_from(tmp_path, PLAN)
+    ws("check", "1.r1")
+    before = (ws.root / "history" / own_file(ws)).read_bytes()
+
+    def broken(db, rows):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    mark = store_records.mark
+    monkeypatch.setattr(store_records, "mark", broken)
+    ws("check", "1.r2", code=5)
+    monkeypatch.setattr(store_records, "mark", mark)
+    assert (ws.root / "history" / own_file(ws)).read_bytes() == before
+    ws("status")
+    assert ws.states() == {"basics/course": "done"}

@@ -192,18 +192,22 @@ class Writer:
                 f"cannot write {self.ws.relative(self.path)} ({exc.strerror or exc}); nothing was changed",
                 hint="check the free space and permissions of the history folder",
             ) from exc
-        store.mark(db, [(r["id"], r["at"], r["op"], self.device, None) for r in records])
-        known = store.file_marks(db).get(self.path.name)
-        if (known is not None and known.offset == before) or (known is None and before == 0):
-            st = self.path.stat()
-            _, tail = read_from(self.path, after)
-            lines_before = known.lines if known else 0
-            store.set_file_mark(
-                db,
-                store.FileMark(
-                    self.path.name, st.st_size, st.st_mtime_ns, after, lines_before + len(lines), tail_hash(tail)
-                ),
-            )
+        try:  # the store's own note of them; if it fails, the lines go too, as the change does
+            store.mark(db, [(r["id"], r["at"], r["op"], self.device, None) for r in records])
+            known = store.file_marks(db).get(self.path.name)
+            if (known is not None and known.offset == before) or (known is None and before == 0):
+                st = self.path.stat()
+                _, tail = read_from(self.path, after)
+                lines_before = known.lines if known else 0
+                store.set_file_mark(
+                    db,
+                    store.FileMark(
+                        self.path.name, st.st_size, st.st_mtime_ns, after, lines_before + len(lines), tail_hash(tail)
+                    ),
+                )
+        except BaseException:
+            take_back()
+            raise
         return take_back
 
 
