@@ -267,7 +267,7 @@ def test_json_backup_has_every_table_with_its_columns(tiny):
             "state",
             "state_day",
         ],
-        "event": ["id", "item_id", "state", "day", "recorded_at", "note", "auto", "undoes", "uid"],
+        "event": ["id", "item_id", "state", "day", "recorded_at", "note", "auto", "undoes", "uid", "after_uid"],
         "link": [
             "id",
             "item_id",

@@ -235,7 +235,7 @@ def test_an_upgraded_store_of_schema_8_writes_its_events_out(roadmap, tmp_path):
     conn = sqlite3.connect(old)
     conn.executescript(
         "DROP INDEX ix_event_uid; DROP INDEX ix_link_uid; DROP INDEX ix_answer_uid; DROP INDEX ix_question_uid;"
-        "ALTER TABLE event DROP COLUMN uid; ALTER TABLE link DROP COLUMN uid;"
+        "ALTER TABLE event DROP COLUMN uid; ALTER TABLE event DROP COLUMN after_uid; ALTER TABLE link DROP COLUMN uid;"
         "ALTER TABLE answer DROP COLUMN uid; ALTER TABLE question DROP COLUMN uid;"
         "DROP TABLE record; DROP TABLE history_file; DROP TABLE history_problem; DROP TABLE item_alias;"
         "DROP TABLE store_task; PRAGMA user_version = 8;"
@@ -300,7 +300,7 @@ def test_bad_lines_are_each_reported_once_and_the_rest_applied(tmp_path):
         f"{name}:6: unknown kind of record 'grade' (written by a newer roadmap-tracker?); skipped and kept "
         "(upgrade roadmap-tracker to apply it)",
         f"{name}:7: cut short (no end of line); skipped (`roadmap sync --repair` moves it aside)",
-        f"{name}:3: repeats record {own['id']}; skipped (`roadmap sync --repair` moves it aside)",
+        f"{name}:3: repeats record {own['id']}; applied once (the copy can be deleted)",
         f"{name}:4: names basics/gone, which roadmap.yaml does not have; the record is kept and applied once it is back",
     ]
     assert ws.states() == {"basics/course": "done", "fit": "done"}
@@ -506,3 +506,87 @@ def test_lines_written_for_a_change_the_store_cannot_commit_are_taken_back(tmp_p
     assert (ws.root / "history" / own_file(ws)).read_bytes() == before
     ws("status")
     assert ws.states() == {"basics/course": "done"}
+
+
+def test_progress_recorded_before_a_rename_survives_a_rebuild(tmp_path):
+    ws = workspace_from(tmp_path, PLAN)
+    ws("check", "2.r1", "--date", "2026-11-04", "--note", "before the rename")
+    ws("link", "2.r1", "https://example.com/notes-on-the-paper")
+    plan = ws.root / "roadmap.yaml"
+    plan.write_text(plan.read_text().replace("title: Paper", "title: The paper"))
+    ws("status")
+    before = views(ws)
+    shutil.rmtree(ws.root / ".roadmap")
+    assert "does not have" not in ws("status").stderr
+    assert views(ws) == before and ws.states() == {"nets/the-paper": "done"}
+
+
+def test_questions_numbered_alike_on_two_machines_keep_their_own_answers(tmp_path):
+    a = workspace_from(tmp_path, PLAN, name="a")
+    a("status")
+    shutil.copytree(a.root, tmp_path / "b", ignore=shutil.ignore_patterns(".roadmap"))
+    b = Runner(tmp_path / "b")
+    b("status")
+    a("log", "--week", "1", "-q", "Why square the error?")
+    a("questions", "answer", "q1", "It is smooth.")
+    b("log", "--week", "1", "-q", "Why chain?")
+    b("questions", "answer", "q1", "Derivatives compose.")  # q1 on this machine too
+    # The week's note, merged by hand keeping both questions, each still marked ^q1.
+    ours = (a.root / "notes" / "week1.md").read_text()
+    assert (
+        "- Why square the error? ^q1\n" in ours and "- Why chain? ^q1\n" in (b.root / "notes" / "week1.md").read_text()
+    )
+    merged = ours.replace("- Why square the error? ^q1\n", "- Why square the error? ^q1\n- Why chain? ^q1\n")
+    for one, other in ((a, b), (b, a)):
+        (other.root / "history" / own_file(one)).write_bytes((one.root / "history" / own_file(one)).read_bytes())
+    for ws in (a, b):
+        (ws.root / "notes" / "week1.md").write_text(merged)
+        ws("status")
+        answers = {q["text"]: q["answer"] for q in json.loads(ws("questions", "--all", "--json").stdout)}
+        assert answers == {"Why square the error?": "It is smooth.", "Why chain?": "Derivatives compose."}
+
+
+def test_times_out_of_range_or_far_ahead_are_reported_and_change_nothing_else(tmp_path):
+    ws = workspace_from(tmp_path, PLAN)
+    ws("check", "1.r1")
+    name = other_device(
+        ws,
+        [
+            record_line("state", "0001-01-01T00:00:00+01:00", "a" * 32, item="fit", state="done", day="2026-11-04"),
+            record_line(
+                "state", "2099-01-01T00:00:00.000000+00:00", "b" * 32, item="fit", state="done", day="2026-11-04"
+            ),
+            '{"at": "2026-11-04T09:00:00.000000+00:00", "id": "' + "c" * 32 + '", "op": "link-check", "link": "x", '
+            '"elapsed": Infinity}\n',
+        ],
+    )
+    lines = ws("status").stderr.splitlines()
+    assert (
+        lines[0]
+        == f"{name}:1: \"at\" is not a time: '0001-01-01T00:00:00+01:00'; skipped (`roadmap sync --repair` moves it aside)"
+    )
+    assert lines[1].startswith(
+        f'{name}:2: "at" is 2099-01-01, later than this machine\'s clock allows; skipped and kept'
+    )
+    assert (
+        lines[2]
+        == f"{name}:3: link-check record: 'elapsed' is not a number; skipped (`roadmap sync --repair` moves it aside)"
+    )
+    ws("check", "1.r2")
+    assert records(ws)[-1]["at"].startswith("2026-12-31T") and ws.states() == {
+        "basics/course": "done",
+        "basics/book": "done",
+    }
+
+
+def test_a_link_in_history_is_never_followed(tmp_path):
+    ws = workspace_from(tmp_path, PLAN)
+    ws("check", "1.r1")
+    outside = tmp_path / "outside.jsonl"
+    outside.write_text(
+        record_line("state", "2026-11-04T09:00:00.000000+00:00", "a" * 32, item="fit", state="done", day="2026-11-04")
+    )
+    (ws.root / "history" / "elsewhere.jsonl").symlink_to(outside)
+    assert ws("status").stderr == "" and ws.states() == {"basics/course": "done"}
+    ws("sync", "--repair")
+    assert (ws.root / "history" / "elsewhere.jsonl").is_symlink()

@@ -166,3 +166,19 @@ def test_an_item_renamed_on_one_machine_keeps_what_the_other_recorded(machines):
     shutil.rmtree(laptop.root / ".roadmap")
     laptop("status")
     assert laptop.states()["nets/the-paper"] == "done"
+
+
+def test_a_change_made_after_seeing_the_other_is_no_conflict(machines):
+    laptop, desktop = machines
+    desktop("status")
+    laptop("start", "fit", "--date", "2026-11-04")
+    commit(laptop, "started")
+    git(laptop.root, "push", "-q", "origin", "main")
+    git(desktop.root, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    desktop("check", "fit", "--date", "2026-11-04")  # the same day, having seen the start
+    commit(desktop, "done")
+    git(desktop.root, "push", "-q", "origin", "main")
+    git(laptop.root, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    assert "stands" not in laptop("status").stderr
+    assert laptop("sync").stdout == ""
+    assert laptop.states()["fit"] == "done"

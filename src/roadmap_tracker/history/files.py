@@ -87,7 +87,8 @@ def files(ws: Workspace) -> list[HistoryFile]:
         if not entry.name.endswith(SUFFIX) or entry.name.startswith("."):
             continue
         try:
-            if not entry.is_file():
+            # A link could lead anywhere (and a repair would replace it): only regular files.
+            if entry.is_symlink() or not entry.is_file():
                 continue
             st = entry.stat()
         except OSError:

@@ -13,6 +13,7 @@ Records apply in the order of (at, id), whichever file or machine they came from
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -29,6 +30,7 @@ OPS: dict[str, dict[str, tuple[bool, type]]] = {
         "note": (False, _TEXT),
         "auto": (False, _BOOL),
         "undoes": (False, _TEXT),
+        "after": (False, _TEXT),
     },
     "rename": {"from": (True, _TEXT), "to": (True, _TEXT)},
     "link": {
@@ -103,8 +105,9 @@ class BadLine(ValueError):
         self.newer = newer
 
 
-def parse(text: str, device: str, line: int) -> Record:
-    """Read and check one line; BadLine says what is wrong with it."""
+def parse(text: str, device: str, line: int, horizon: str = "9999") -> Record:
+    """Read and check one line; BadLine says what is wrong with it. ``horizon``: the latest ``at``
+    taken in (a day past this machine's clock, from ``horizon()``)."""
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError):
@@ -123,16 +126,19 @@ def parse(text: str, device: str, line: int) -> Record:
     else:
         try:
             when = datetime.fromisoformat(at)
-        except ValueError:
+            if when.tzinfo is None:
+                raise BadLine(f'"at" has no time zone: {at!r}')
+            when_at = format_at(when)
+        except (ValueError, OverflowError):
             raise BadLine(f'"at" is not a time: {at!r}') from None
-        if when.tzinfo is None:
-            raise BadLine(f'"at" has no time zone: {at!r}')
-        when_at = format_at(when)
+    if when_at > horizon:
+        # A clock far ahead would sort this record after every change made for years: it waits.
+        raise BadLine(f'"at" is {when_at[:10]}, later than this machine\'s clock allows', newer=True)
     clock_at = when_at
     if clock is not None:
         try:
             clock_at = format_at(datetime.fromisoformat(clock))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise BadLine(f'"clock" is not a time: {clock!r}') from None
     if op not in OPS:
         raise BadLine(f"unknown kind of record {op!r} (written by a newer roadmap-tracker?)", newer=True)
@@ -150,6 +156,16 @@ def parse(text: str, device: str, line: int) -> Record:
     return Record(when_at, uid, op, data, device, line, clock_at)
 
 
+def horizon() -> str:
+    """The latest time a record may carry: a day after this machine's clock."""
+    from datetime import timedelta
+
+    from ..clock import now
+    from ..store.records import format_at
+
+    return format_at(now() + timedelta(days=1))
+
+
 def _is_day(value: Any) -> bool:
     if type(value) is not str:
         return False
@@ -165,7 +181,7 @@ _OK = {
     str: lambda v: type(v) is str,
     int: lambda v: type(v) is int and abs(v) < 2**63,
     bool: lambda v: type(v) is bool,
-    float: lambda v: type(v) in (int, float),
+    float: lambda v: type(v) is int or (type(v) is float and math.isfinite(v)),
     date: _is_day,
 }
 _REQUIRED = {op: [name for name, (required, _) in spec.items() if required] for op, spec in OPS.items()}

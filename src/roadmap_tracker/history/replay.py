@@ -24,7 +24,7 @@ from ..store.connection import transaction
 from ..store.records import FileMark, Stamp
 from ..workspace import Workspace
 from . import files
-from .records import BadLine, Record, parse
+from .records import BadLine, Record, horizon, parse
 
 
 class Problem(NamedTuple):
@@ -143,11 +143,12 @@ def _read(f: files.HistoryFile, mark: FileMark | None) -> tuple[list[Record], li
     end = data.rfind(b"\n") + 1
     records, problems = [], []
     where = f"{files.HISTORY_DIR}/{f.name}"
+    latest = horizon()
     for n, raw in enumerate(data[:end].splitlines(), start=lines + 1):
         if not raw.strip():
             continue
         try:
-            records.append(parse(raw.decode("utf-8"), f.device, n))
+            records.append(parse(raw.decode("utf-8"), f.device, n, latest))
         except UnicodeDecodeError:
             problems.append(Problem(where, n, "not UTF-8 text", _digest(raw)))
         except BadLine as exc:
@@ -191,7 +192,13 @@ def _apply(db: sqlite3.Connection, records: list[Record], *, bulk: bool = False)
     events go in together at the end (a rebuild, where no other record reads them)."""
     # Many records: every item's id at once; a few: each one asked for.
     keys = store_items.ids_by_key(db) if bulk else _Keys(db)
-    names = _Names(keys, store.aliases(db), [] if bulk else None, {}, set())
+    aliases = store.aliases(db)
+    # Every rename in the batch is known before any record applies: the records that name an old
+    # id come before the rename that retired it.
+    for r in sorted((r for r in records if r.op == "rename"), key=lambda r: r.order):
+        if (r.at, r.fields["to"]) not in aliases.get(r.fields["from"], []):
+            aliases.setdefault(r.fields["from"], []).append((r.at, r.fields["to"]))
+    names = _Names(keys, aliases, [] if bulk else None, {}, set())
     if bulk:
         names.event_ids["next"] = store_progress.next_event_id(db)
     applied, waiting, marks = 0, [], []
@@ -204,8 +211,6 @@ def _apply(db: sqlite3.Connection, records: list[Record], *, bulk: bool = False)
                 Problem(_name(r), r.line, f"{exc}; the record is kept and applied once it is back", _digest(r.text()))
             )
             continue
-        if r.op == "rename":
-            names.aliases.setdefault(r.fields["from"], []).append((r.at, r.fields["to"]))
         marks.append((r.id, r.at, r.op, r.device, None))
         applied += 1
     if names.events:
@@ -257,7 +262,7 @@ class _Names(NamedTuple):
 
 
 def _stamp(r: Record) -> Stamp:
-    return Stamp(r.id, r.at, r.device, r.clock)
+    return Stamp(r.id, r.at, r.device, r.clock, r.fields.get("after"))
 
 
 def _state(db: sqlite3.Connection, r: Record, names: _Names) -> None:
@@ -274,7 +279,18 @@ def _state(db: sqlite3.Connection, r: Record, names: _Names) -> None:
         names.event_ids["next"] += 1
         names.event_ids[r.id] = event_id
         names.events.append(
-            (event_id, item_id, f["state"], f["day"], r.at, f.get("note"), bool(f.get("auto")), undoes, r.id)
+            (
+                event_id,
+                item_id,
+                f["state"],
+                f["day"],
+                r.at,
+                f.get("note"),
+                bool(f.get("auto")),
+                undoes,
+                r.id,
+                f.get("after"),
+            )
         )
         return
     day = date.fromisoformat(f["day"])

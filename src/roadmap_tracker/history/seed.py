@@ -51,10 +51,17 @@ def records_for_rows(db: sqlite3.Connection) -> int:
     keys = dict(db.execute("SELECT id, key FROM item").fetchall())
 
     last = ""
-    events: dict[int, str] = dict(db.execute("SELECT id, uid FROM event WHERE uid IS NOT NULL").fetchall())
-    for e in db.execute(f"SELECT * FROM event WHERE {_UNRECORDED} ORDER BY id").fetchall():
+    events: dict[int, str] = {}  # event id -> record id
+    latest: dict[int, str] = {}  # item id -> its latest event's record id, so far
+    held = {r[0] for r in db.execute("SELECT uid FROM record")}
+    for e in db.execute("SELECT * FROM event ORDER BY id").fetchall():
+        if e["uid"] is not None and e["uid"] in held:
+            events[e["id"]] = latest[e["item_id"]] = e["uid"]
+            continue
         last = at = _at(e["recorded_at"], last)
         events[e["id"]] = u = e["uid"] or uid()
+        after = e["after_uid"] or latest.get(e["item_id"])
+        latest[e["item_id"]] = u
         rec = {"at": at, "id": u, "op": "state", "item": keys[e["item_id"]], "state": e["state"], "day": e["day"]}
         if e["note"]:
             rec["note"] = e["note"]
@@ -62,11 +69,10 @@ def records_for_rows(db: sqlite3.Connection) -> int:
             rec["auto"] = True
         if e["undoes"] is not None and events.get(e["undoes"]):
             rec["undoes"] = events[e["undoes"]]
+        if after:
+            rec["after"] = after
         out.append(rec)
-        db.execute(
-            "UPDATE event SET uid = ?, recorded_at = ? WHERE id = ?",
-            (u, at, e["id"]),
-        )
+        db.execute("UPDATE event SET uid = ?, recorded_at = ?, after_uid = ? WHERE id = ?", (u, at, after, e["id"]))
 
     last = ""
     for link in db.execute(f"SELECT * FROM link WHERE {_UNRECORDED} ORDER BY id").fetchall():

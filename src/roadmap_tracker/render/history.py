@@ -39,16 +39,21 @@ def problem(p) -> str:
         fix = ""
     elif "newer roadmap-tracker" in p.problem:
         fix = "; skipped and kept (upgrade roadmap-tracker to apply it)"
+    elif "clock allows" in p.problem:
+        fix = "; skipped and kept (a clock set ahead wrote it; the store takes it in when rebuilt after that day)"
+    elif "repeats record" in p.problem:
+        fix = "; applied once (the copy can be deleted)"
     else:
         fix = "; skipped (`roadmap sync --repair` moves it aside)"
     return f"{p.file}:{p.line}: {p.problem}{fix}"
 
 
 def conflict(c) -> str:
+    now = "" if c.now == c.kept else f"; it is {_STATE.get(c.now, c.now)} now"
     return (
         f"{c.ref} {c.title}: {_STATE.get(c.lost, c.lost)} on {c.lost_device} and "
         f"{_STATE.get(c.kept, c.kept)} on {c.kept_device}, both for {c.day}; "
-        f"{_STATE.get(c.kept, c.kept)} stands (recorded last)."
+        f"{_STATE.get(c.kept, c.kept)} stands (recorded last){now}."
     )
 
 

@@ -330,15 +330,19 @@ def _question_week(db: sqlite3.Connection, question_id: int) -> tuple[int, str]:
 
 
 def question_at(db: sqlite3.Connection, week: int, number: int, text: str | None) -> int | None:
-    """The question a record names: by its week and number, else by its week and text."""
-    row = db.execute(
-        "SELECT q.id FROM question q JOIN entry e ON e.id = q.entry_id WHERE e.week = ? AND q.id = ?", (week, number)
-    ).fetchone()
-    if row is None and text is not None:
+    """The question a record names: by its week and text, else (reworded since) by its week and
+    number. Text first: two machines number their questions each on its own."""
+    row = None
+    if text is not None:
         row = db.execute(
             "SELECT q.id FROM question q JOIN entry e ON e.id = q.entry_id WHERE e.week = ? AND q.text = ? "
-            "ORDER BY q.id LIMIT 1",
-            (week, text),
+            "ORDER BY q.id = ? DESC, q.id LIMIT 1",
+            (week, text, number),
+        ).fetchone()
+    if row is None:
+        row = db.execute(
+            "SELECT q.id FROM question q JOIN entry e ON e.id = q.entry_id WHERE e.week = ? AND q.id = ?",
+            (week, number),
         ).fetchone()
     return row[0] if row else None
 

@@ -314,6 +314,9 @@ def m009_history(db: sqlite3.Connection) -> None:
     _run(
         db,
         "ALTER TABLE event ADD COLUMN uid VARCHAR",
+        # The item's latest change this one was made on top of: two made on top of the same one,
+        # on two machines, disagree; one made after seeing the other follows it.
+        "ALTER TABLE event ADD COLUMN after_uid VARCHAR",
         "CREATE UNIQUE INDEX ix_event_uid ON event (uid)",
         "ALTER TABLE link ADD COLUMN uid VARCHAR",
         "CREATE UNIQUE INDEX ix_link_uid ON link (uid)",

@@ -72,6 +72,8 @@ def add_event(
     """Append an event. Made here, it is recorded in the history file too; applied from that file,
     it carries the record's ``stamp``."""
     if stamp is None:
+        after = db.execute("SELECT uid FROM event WHERE item_id = ? ORDER BY id DESC LIMIT 1", (item_id,)).fetchone()
+        after = after[0] if after else None
         stamp = records.stamp(
             db,
             "state",
@@ -81,11 +83,15 @@ def add_event(
             note=note,
             auto=auto,
             undoes=uid_of(db, undoes) if undoes is not None else None,
+            after=after,
         )
+    else:
+        after = stamp.after
     uid, at = (stamp.uid, stamp.at) if stamp else (None, utc_stamp())
     cur = db.execute(
-        "INSERT INTO event (item_id, state, day, recorded_at, note, auto, undoes, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (item_id, state, day.isoformat(), at, note, auto, undoes, uid),
+        "INSERT INTO event (item_id, state, day, recorded_at, note, auto, undoes, uid, after_uid) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (item_id, state, day.isoformat(), at, note, auto, undoes, uid, after),
     )
     return cur.lastrowid
 
@@ -96,7 +102,7 @@ def next_event_id(db: sqlite3.Connection) -> int:
 
 def add_events_in_bulk(db: sqlite3.Connection, rows: list[tuple]) -> None:
     """Append many events at once, each (id, item_id, state, day, recorded_at, note, auto, undoes,
-    uid): a store rebuilt from its history. The triggers that keep each item's state and each
+    uid, after_uid): a store rebuilt from its history. The triggers that keep each item's state and each
     step's tally fire once per event; they are set aside while the events go in, and what they keep
     is derived once afterwards, in the same transaction."""
     from .migrations import count_step_tally
@@ -107,7 +113,8 @@ def add_events_in_bulk(db: sqlite3.Connection, rows: list[tuple]) -> None:
     for name, _ in kept:
         db.execute(f"DROP TRIGGER {name}")
     db.executemany(
-        "INSERT INTO event (id, item_id, state, day, recorded_at, note, auto, undoes, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO event (id, item_id, state, day, recorded_at, note, auto, undoes, uid, after_uid) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     db.execute(
@@ -344,7 +351,8 @@ def reopened_by_plan(db: sqlite3.Connection) -> list[int]:
 
 
 class Conflict(NamedTuple):
-    """One item changed on the same day on two machines to two states: the later record stands."""
+    """One item changed on the same day on two machines to two states, each made without seeing the
+    other (on top of the same earlier change): the one recorded later stands."""
 
     item_id: int
     ref: str
@@ -354,19 +362,22 @@ class Conflict(NamedTuple):
     lost_device: str
     kept: str  # the state recorded last, which stands
     kept_device: str
+    now: str  # the item's state now (a later change may have settled it since)
 
 
 def conflicts(db: sqlite3.Connection, uids: list[str] | None = None) -> list[Conflict]:
-    """Disagreeing changes made by hand from two devices: all of them, or those that records just
-    applied (``uids``, which sort after every record held) made."""
+    """Changes made by hand on two devices on top of the same earlier change of an item, same day,
+    different states: all of them, or those that records just applied (``uids``, which sort after
+    every record held) made. A change made after seeing the other is no disagreement."""
     if uids is not None and not uids:
         return []
-    pair = """SELECT b.item_id, i.title, b.day, a.state, ra.device, b.state, rb.device, b.recorded_at
+    pair = """SELECT b.item_id, i.title, b.day, a.state, ra.device, b.state, rb.device, i.state, b.recorded_at
               FROM {first} JOIN event a ON a.item_id = b.item_id AND +a.day = b.day
                    AND a.state != b.state AND (a.recorded_at, a.uid) < (b.recorded_at, b.uid)
+                   AND a.after_uid IS b.after_uid
               JOIN record ra ON ra.uid = a.uid JOIN record rb ON rb.uid = b.uid AND rb.device != ra.device
               JOIN item i ON i.id = b.item_id
-              WHERE +a.auto = 0 AND b.auto = 0 AND a.undoes IS NULL AND b.undoes IS NULL"""
+              WHERE +a.auto = 0 AND b.auto = 0"""
     # (+: the other event is found by its item, never by the day, which many events share.)
     if uids is None:
         sql, params = pair.format(first="event b"), ()
@@ -375,6 +386,6 @@ def conflicts(db: sqlite3.Connection, uids: list[str] | None = None) -> list[Con
         # of all): a new event is the later of any pair it makes, found from its id.
         new = "(SELECT value AS uid FROM json_each(?1)) n CROSS JOIN event b ON b.uid = n.uid"
         sql, params = pair.format(first=new), (json.dumps(uids),)
-    rows = [r[:7] for r in db.execute(f"SELECT * FROM ({sql}) ORDER BY 3, 8", params)]
+    rows = [r[:8] for r in db.execute(f"SELECT * FROM ({sql}) ORDER BY 3, 9", params)]
     shown = refs(db, [r[0] for r in rows])
     return [Conflict(r[0], shown[r[0]], *r[1:]) for r in rows]

@@ -28,6 +28,7 @@ class Stamp(NamedTuple):
     at: str
     device: str | None
     clock: str
+    after: str | None = None  # a state record's: the item's latest change it was made on top of
 
 
 def format_at(when: datetime) -> str:

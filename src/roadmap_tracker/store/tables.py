@@ -89,6 +89,7 @@ class EventRow(SQLModel, table=True):
     auto: bool = False  # written by the tool (a step completed by its items)
     undoes: Optional[int] = Field(default=None, foreign_key="event.id")  # the event an undo reverses
     uid: Optional[str] = None  # the history record's id
+    after_uid: Optional[str] = None  # the item's latest event when this one was made, by record id
 
 
 class LinkRow(SQLModel, table=True):
