@@ -238,7 +238,7 @@ def test_an_upgraded_store_of_schema_8_writes_its_events_out(roadmap, tmp_path):
         "ALTER TABLE event DROP COLUMN uid; ALTER TABLE event DROP COLUMN after_uid; ALTER TABLE link DROP COLUMN uid;"
         "ALTER TABLE answer DROP COLUMN uid; ALTER TABLE question DROP COLUMN uid;"
         "DROP TABLE record; DROP TABLE history_file; DROP TABLE history_problem; DROP TABLE item_alias;"
-        "DROP TABLE store_task; PRAGMA user_version = 8;"
+        "DROP TABLE store_task; DROP TABLE link_alias; PRAGMA user_version = 8;"
     )
     conn.execute(
         "INSERT INTO event (item_id, state, day, recorded_at, auto) VALUES (?, 'done', '2026-11-05', "

@@ -182,3 +182,32 @@ def test_a_change_made_after_seeing_the_other_is_no_conflict(machines):
     assert "stands" not in laptop("status").stderr
     assert laptop("sync").stdout == ""
     assert laptop.states()["fit"] == "done"
+
+
+def test_one_address_linked_on_both_machines_is_one_link(machines):
+    laptop, desktop = machines
+    desktop("status")
+    laptop("link", "fit", "https://github.com/ada/fit", "--title", "my repo")
+    desktop("link", "fit", "https://github.com/ada/fit")
+    desktop("link", "fit", "https://github.com/ada/fit", "--note", "the final version")  # an edit, by its own record
+    commit(laptop, "laptop")
+    commit(desktop, "desktop")
+    git(laptop.root, "push", "-q", "origin", "main")
+    git(desktop.root, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    git(desktop.root, "push", "-q", "origin", "main")
+    git(laptop.root, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    for ws in (laptop, desktop):
+        ws("status")
+        (link,) = json.loads(ws("links", "--json").stdout)
+        assert (link["target"], link["title"], link["note"]) == (
+            "https://github.com/ada/fit",
+            "my repo",
+            "the final version",
+        )
+    desktop("unlink", "fit", "https://github.com/ada/fit")
+    commit(desktop, "unlinked")
+    git(desktop.root, "push", "-q", "origin", "main")
+    git(laptop.root, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    assert json.loads(laptop("links", "--json").stdout) == []
+    shutil.rmtree(laptop.root / ".roadmap")
+    assert json.loads(laptop("links", "--json").stdout) == []

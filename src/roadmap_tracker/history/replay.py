@@ -305,6 +305,15 @@ def _rename(db: sqlite3.Connection, r: Record, names: _Names) -> None:
 def _link(db: sqlite3.Connection, r: Record, names: _Names) -> None:
     f = r.fields
     item_id = names.item(f["item"], r.at) if f.get("item") else None
+    found = store_links.find(db, item_id, f["target"])
+    if found is not None:
+        # Added on another machine too: one link, as `roadmap link` keeps it on one machine. A title
+        # or note given again replaces the one before; the kind stays, as it does there.
+        given = {name: f[name] for name in ("title", "note") if f.get(name) and f[name] != getattr(found, name)}
+        if given:
+            store_links.update(db, found.id, given, recorded=True)
+        store_links.add_alias(db, r.id, found.id)
+        return
     store_links.add(
         db, item_id, f["target"], bool(f.get("path")), f["kind"], f.get("title"), f.get("note"), stamp=_stamp(r)
     )

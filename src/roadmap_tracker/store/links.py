@@ -114,8 +114,15 @@ def uid_of(db: sqlite3.Connection, link_id: int) -> str | None:
 
 
 def by_uid(db: sqlite3.Connection, uid: str) -> int | None:
-    row = db.execute("SELECT id FROM link WHERE uid = ?", (uid,)).fetchone()
+    """The link a record made, or found already there."""
+    row = db.execute(
+        "SELECT id FROM link WHERE uid = ?1 UNION ALL SELECT link_id FROM link_alias WHERE uid = ?1 LIMIT 1", (uid,)
+    ).fetchone()
     return row[0] if row else None
+
+
+def add_alias(db: sqlite3.Connection, uid: str, link_id: int) -> None:
+    db.execute("INSERT OR REPLACE INTO link_alias (uid, link_id) VALUES (?, ?)", (uid, link_id))
 
 
 def update(db: sqlite3.Connection, link_id: int, values: dict[str, str | None], *, recorded: bool = False) -> None:
@@ -131,6 +138,7 @@ def update(db: sqlite3.Connection, link_id: int, values: dict[str, str | None], 
 def delete(db: sqlite3.Connection, link_id: int, *, recorded: bool = False) -> None:
     if not recorded:
         records.stamp(db, "unlink", link=uid_of(db, link_id))
+    db.execute("DELETE FROM link_alias WHERE link_id = ?", (link_id,))
     db.execute("DELETE FROM link WHERE id = ?", (link_id,))
 
 

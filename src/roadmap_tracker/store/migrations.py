@@ -349,6 +349,10 @@ def m009_history(db: sqlite3.Connection) -> None:
             new_key VARCHAR NOT NULL,
             at VARCHAR NOT NULL,
             PRIMARY KEY (old_key, at))""",
+        # A link two machines each added to the same item: one row, found by either record's id.
+        """CREATE TABLE link_alias (
+            uid VARCHAR NOT NULL PRIMARY KEY,
+            link_id INTEGER NOT NULL REFERENCES link (id))""",
         "CREATE TABLE store_task (name VARCHAR NOT NULL PRIMARY KEY)",
         # What the store held before is written out to history/ once, by the next command.
         """INSERT INTO store_task (name) SELECT 'write history'

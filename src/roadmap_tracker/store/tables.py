@@ -244,6 +244,15 @@ class ItemAliasRow(SQLModel, table=True):
     at: str = Field(primary_key=True)
 
 
+class LinkAliasRow(SQLModel, table=True):
+    """A link record whose link was already there (two machines added the same address to the same
+    item): the record's id finds that one row."""
+
+    __tablename__ = "link_alias"
+    uid: str = Field(primary_key=True)
+    link_id: int = Field(foreign_key="link.id")
+
+
 class StoreTaskRow(SQLModel, table=True):
     """Work a migration left for the next command, such as writing the history files."""
 
