@@ -219,6 +219,54 @@ def test_no_diary_and_one_step(tiny):
     assert tiny("export", "--step", "1.p1", code=2).stderr == "Error: --step 1.p1: 1.p1 is a project, not a step\n"
 
 
+@pytest.mark.parametrize(
+    ("target", "what"),
+    [
+        (".roadmap/roadmap.db", "is the progress store"),
+        (".roadmap/roadmap.db-wal", "is the progress store's journal"),
+        ("roadmap.yaml", "is the plan, roadmap.yaml"),
+        ("notes/week1.md", "is in the diary's folder"),
+        ("notes/new.md", "is in the diary's folder"),
+        (".roadmap/backups/x.json", "is in the store's folder"),
+        ("history/x.jsonl", "is in the history folder"),
+    ],
+)
+def test_output_never_goes_over_what_the_workspace_keeps(tiny, target, what):
+    path = tiny.root / target
+    tiny("status")
+
+    def kept() -> tuple:  # every file but the store's own (SQLite may rewrite its pages), and the store's rows
+        files = {p: p.read_bytes() for p in tiny.root.rglob("*") if p.is_file() and "roadmap.db" not in p.name}
+        return files, tiny.dump()
+
+    before = kept()
+    for args in (["export", "--format", "json"], ["portfolio", "--format", "markdown"]):
+        result = tiny(*args, "-o", str(path), "--force", code=4)
+        assert result.stderr == f"Error: {path} {what} (write the output somewhere else; nothing was changed)\n"
+    assert kept() == before
+
+
+def test_output_over_another_file_needs_force_and_never_replaces_a_device_or_a_folder(tiny, tmp_path):
+    import os
+
+    target = tmp_path / "README.md"
+    target.write_text("mine")
+    refused = tiny("export", "-o", str(target), code=4)
+    assert refused.stderr == f"Error: {target} already exists (pass --force to replace it; nothing was changed)\n"
+    assert target.read_text() == "mine"
+    tiny("export", "-o", str(target), "--force")
+    assert target.read_text() == MARKDOWN
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for odd in (pipe, tmp_path):
+        result = tiny("export", "-o", str(odd), "--force", code=4)
+        assert result.stderr == (
+            f"Error: {odd} is not a regular file (a device, a folder or a pipe) "
+            "(leave out -o and redirect the output instead; nothing was changed)\n"
+        )
+    assert pipe.is_fifo()
+
+
 def test_output_file_is_written_whole(tiny, tmp_path):
     target = tmp_path / "out" / "README.md"
     result = tiny("export", "-o", str(target))

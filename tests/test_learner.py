@@ -182,7 +182,7 @@ class Learner(RuleBasedStateMachine):
     @rule()
     def backup_and_restore(self):
         backup = self.tmp / "backup.json"
-        self.run("export", "--format", "json", "-o", str(backup))
+        self.run("export", "--format", "json", "-o", str(backup), "--force")
         again = self.tmp / f"restored{self.counter}"
         self.counter += 1
         self.cli.invoke(app, ["restore", str(backup), str(again)])

@@ -125,6 +125,12 @@ class WorkspaceExists(RoadmapError):
     exit_code = ExitCode.CONFLICT
 
 
+class WouldOverwrite(RoadmapError):
+    """That file is not one to write over."""
+
+    exit_code = ExitCode.CONFLICT
+
+
 class AmbiguousItem(RoadmapError):
     """More than one item matches that reference."""
 

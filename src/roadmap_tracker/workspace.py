@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import NoWorkspace, WorkspaceExists
+from .errors import NoWorkspace, WorkspaceExists, WouldOverwrite
 
 ROADMAP_FILE = "roadmap.yaml"
 STORE_DIR = ".roadmap"
@@ -173,3 +173,42 @@ def ignore_store(root: Path) -> bool:
     comment = "# roadmap-tracker's index of roadmap.yaml, notes/ and history/: rebuilt on each machine"
     atomic_write(path, text + ("\n" if text and not text.endswith("\n") else "") + f"{comment}\n{_IGNORED}\n")
     return True
+
+
+# --- where output may go ----------------------------------------------------------------
+
+
+def output_target(ws: Workspace, path: Path, notes_dir: str, *, force: bool) -> Path:
+    """Where ``-o PATH`` may write, or WouldOverwrite. Never over what the workspace keeps (the
+    store and its files, roadmap.yaml, notes/, history/), never over anything but a regular file
+    (a device, a folder, a pipe), and over another file only with ``force``."""
+    target = path.expanduser()
+    resolved = target.resolve()
+    store = ws.db_path.resolve()
+    kept = {
+        store: "the progress store",
+        **{store.with_name(store.name + end): "the progress store's journal" for end in ("-wal", "-shm", "-journal")},
+        ws.roadmap_file.resolve(): "the plan, roadmap.yaml",
+    }
+    folders = {
+        ws.store_dir.resolve(): "the store's folder",
+        (ws.root / notes_dir).resolve(): "the diary's folder",
+        (ws.root / "history").resolve(): "the history folder",
+    }
+    what = kept.get(resolved) or next(
+        (name for folder, name in folders.items() if resolved == folder or folder in resolved.parents), None
+    )
+    if what:
+        raise WouldOverwrite(
+            f"{path} is in {what}" if resolved not in kept else f"{path} is {what}",
+            hint="write the output somewhere else; nothing was changed",
+        )
+    if target.exists() or target.is_symlink():
+        if not resolved.is_file():
+            raise WouldOverwrite(
+                f"{path} is not a regular file (a device, a folder or a pipe)",
+                hint="leave out -o and redirect the output instead; nothing was changed",
+            )
+        if not force:
+            raise WouldOverwrite(f"{path} already exists", hint="pass --force to replace it; nothing was changed")
+    return resolved if target.is_symlink() else target

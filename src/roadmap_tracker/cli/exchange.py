@@ -70,6 +70,7 @@ def export(
     stamp: Annotated[
         bool, typer.Option("--stamp", help="Write when it was exported (otherwise the same data gives the same bytes).")
     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file.")] = False,
 ):
     """Export the roadmap with your progress: a GitHub README (checklist, items with dates and links,
     reflections, deliverables, diary digest), or with --format json a complete backup for `roadmap restore`."""
@@ -78,6 +79,12 @@ def export(
     from ..render.exchange import exported, left_out
 
     ws, db = open_store(ctx)
+    if output_path is not None:
+        from ..store.items import header
+        from ..workspace import output_target
+
+        found = header(db)
+        output_path = output_target(ws, output_path, found.notes_dir if found else "notes", force=force)
     when = utc_stamp() if stamp else None
     if fmt is ExportFormat.json:
         if step or no_diary:

@@ -138,6 +138,7 @@ def portfolio(
         Optional[Path],
         typer.Option("--output", "-o", help="Write to this file instead of the screen (markdown or json)."),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file.")] = False,
 ):
     """Show your finished mini projects with their step, date, links and reflections; --format markdown for a README."""
     from ..errors import UsageError
@@ -146,7 +147,13 @@ def portfolio(
 
     if output_path is not None and fmt is TextFormat.text:
         raise UsageError("-o writes markdown or json", hint="add --format markdown")
-    _, db = open_store(ctx)
+    ws, db = open_store(ctx)
+    if output_path is not None:
+        from ..store.items import header
+        from ..workspace import output_target
+
+        found = header(db)
+        output_path = output_target(ws, output_path, found.notes_dir if found else "notes", force=force)
     work = collect(db)
     if fmt is TextFormat.text:
         if not work.projects:
