@@ -264,4 +264,4 @@ def test_no_network_is_one_line_and_keeps_the_last_results(roadmap):
 def test_timeout_must_be_positive(roadmap):
     roadmap("link", "1.p1", "https://github.com/ada/x")
     result = roadmap("links", "--check", "--timeout", "0", code=2)
-    assert result.stderr == "Error: --timeout must be more than 0 seconds, not 0\n"
+    assert result.stderr == "Error: --timeout must be more than 0 and at most 600 seconds, not 0\n"

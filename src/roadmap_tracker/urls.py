@@ -74,6 +74,8 @@ def normalize_url(text: str) -> str:
     netloc = host.lower()
     if port and port != _DEFAULT_PORTS[scheme]:
         netloc += f":{port}"
+    if ":" in userinfo:
+        raise BadURL(f"{_without_password(text)!r} holds a password; a learning log is no place for one")
     if userinfo:
         netloc = f"{userinfo}@{netloc}"
 
@@ -84,6 +86,11 @@ def normalize_url(text: str) -> str:
     if parts.fragment:
         out += f"#{parts.fragment}"
     return out
+
+
+def _without_password(text: str) -> str:
+    """The address as it may be shown: its password replaced by ***."""
+    return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", text, count=1)
 
 
 def _split_host_port(text: str, hostport: str) -> tuple[str, str]:

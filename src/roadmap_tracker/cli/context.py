@@ -59,6 +59,7 @@ def bring_up_to_date(ws: Workspace, *, force: bool = False):
     from ..store.connection import connect
     from ..store.sync import sync
 
+    _set_empty_store_aside(ws)
     fresh = not ws.db_path.exists()
     db = connect(ws.db_path)
     history_files.attach(db, ws)
@@ -87,6 +88,25 @@ def bring_up_to_date(ws: Workspace, *, force: bool = False):
     db.plan_report = report
     db.notes_report = notes
     return db
+
+
+def _set_empty_store_aside(ws: Workspace) -> None:
+    """A store of 0 bytes (a crash while it was made, a bad copy) would be taken for a new one
+    without a word: keep it aside, say so, and build the store from the text."""
+    wal = ws.db_path.with_name(ws.db_path.name + "-wal")
+    try:
+        empty = ws.db_path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size)
+    except OSError:
+        return
+    if empty:
+        from ..clock import file_stamp
+
+        kept = ws.db_path.with_name(f"{ws.db_path.name}.empty-{file_stamp()}")
+        ws.db_path.rename(kept)
+        output.message(
+            f"{ws.relative(ws.db_path)} was empty (0 bytes): kept it as {ws.relative(kept)}, "
+            "and built the store from roadmap.yaml, notes/ and history/."
+        )
 
 
 def _catch_up(db: sqlite3.Connection, ws: Workspace, *, plan_changed: bool, fresh: bool):

@@ -89,6 +89,9 @@ def links(
 ):
     """List links with the result of their last check; --check checks them now (exit 1 if any is broken)."""
     from ..errors import ExitCode
+    from ..proof.links import check_timeout
+
+    check_timeout(timeout)
     from ..proof.links import check as run_check
     from ..proof.links import list_links
     from ..render.proof import check_lines, links_table, no_links

@@ -30,7 +30,12 @@ def slugify(text: str) -> str:
     if len(slug) > MAX_SLUG:
         cut = slug[:MAX_SLUG]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
-    return slug or "item"
+    if not slug:
+        # A title of emoji or signs alone: a short hash of it, so two such titles never share an id.
+        import hashlib
+
+        slug = "item-" + hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:8] if text.strip() else "item"
+    return slug
 
 
 def unique(base: str, taken: set[str]) -> str:

@@ -175,6 +175,14 @@ class _PathCheck:
     elapsed: float = 0.0
 
 
+def check_timeout(timeout: float) -> None:
+    """Seconds to wait for an address: more than none, and few enough to wait for (not inf, not nan)."""
+    import math
+
+    if not (math.isfinite(timeout) and 0 < timeout <= 600):
+        raise UsageError(f"--timeout must be more than 0 and at most 600 seconds, not {timeout:g}")
+
+
 def check(
     db: sqlite3.Connection, root: Path, links: list[Link], *, timeout: float = 10.0, overall: float | None = None
 ) -> CheckRun:
@@ -183,8 +191,7 @@ def check(
     Raises NoNetwork when no address could be reached for lack of a network;
     path results are still recorded then, and addresses keep their last result.
     """
-    if not timeout > 0:
-        raise UsageError(f"--timeout must be more than 0 seconds, not {timeout:g}")
+    check_timeout(timeout)
     from .linkcheck import check_links
 
     paths = [
