@@ -73,3 +73,37 @@ def test_an_empty_store_is_said_and_kept_aside(ws):
     )
     assert kept.stat().st_size == 0
     assert ws.states() == {"basics/course": "done"}  # rebuilt from the history
+
+
+def test_what_in_notes_is_no_file_is_left_out_with_a_warning_and_never_opened(roadmap, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    roadmap("log", "--week", "1", "-c", "kept")
+    notes = roadmap.root / "notes"
+    os.mkfifo(notes / "week6.md")  # opened, a pipe would wait for a writer forever
+    (notes / "week5.md").mkdir()
+    (notes / "week7.md").symlink_to(tmp_path / "nowhere.md")
+    run = "import sys; from roadmap_tracker.cli import main; sys.argv[0] = 'roadmap'; main()"
+    for command in (["status"], ["sync"], ["logs", "--json"]):
+        done = subprocess.run(
+            [sys.executable, "-c", run, "--workspace", str(roadmap.root), *command],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert [line for line in done.stderr.splitlines() if line.startswith("Warning")] == [
+            "Warning: notes/week5.md is not a regular file (a folder, a pipe or a device); it was left out of the diary.",
+            "Warning: notes/week6.md is not a regular file (a folder, a pipe or a device); it was left out of the diary.",
+            "Warning: notes/week7.md cannot be read (No such file or directory); it was left out of the diary.",
+        ]
+    assert [week["concepts"] for week in json.loads(done.stdout)] == [["kept"]]
+    before = roadmap.dump()
+    refused = roadmap("log", "--week", "6", "-c", "more", code=2)
+    assert refused.stderr.splitlines()[-1] == (
+        "Error: notes/week6.md is not a regular file (a folder, a pipe, a link to nothing); "
+        "move it away to write this week"
+    )
+    assert roadmap.dump() == before and (notes / "week6.md").is_fifo()

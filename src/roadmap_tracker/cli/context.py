@@ -69,7 +69,11 @@ def bring_up_to_date(ws: Workspace, *, force: bool = False):
     output.messages(progress_view.synced_on_open(ws, report, fresh))
     notes = sync_notes(db, ws)
     # `roadmap sync` stops at a refused note with an error of its own.
-    output.messages(diary_view.notes_read(ws, notes) + ([] if force else diary_view.notes_refused(notes)))
+    output.messages(
+        diary_view.notes_read(ws, notes)
+        + ([] if force else diary_view.notes_refused(notes))
+        + diary_view.notes_left_out(notes)
+    )
     caught = _catch_up(db, ws, plan_changed=report is not None and not report.empty, fresh=fresh)
     db.recording = True
     # A store built from the files is what they say, and records nothing; one that took in

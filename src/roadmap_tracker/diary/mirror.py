@@ -7,6 +7,7 @@ under .roadmap/backups/ first.
 from __future__ import annotations
 
 import sqlite3
+import stat
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -30,12 +31,14 @@ if TYPE_CHECKING:
 
 class NotesReport(NamedTuple):
     """What reading notes/ back did: files read into the diary, earlier versions kept, files
-    refused, and the tracked questions whose lines were taken out of a note."""
+    refused, the tracked questions whose lines were taken out of a note, and what is no file to read
+    (a folder, a pipe, a link to nothing), left out."""
 
     imported: list[str]
     backups: list[Path]
     problems: list[str]
     set_aside: list[tuple[StoredQuestion, str]]  # the question, and the file it left
+    skipped: list[str]
 
 
 def notes_dir(db: sqlite3.Connection, ws: Workspace) -> Path:
@@ -109,6 +112,11 @@ def write_note(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
     name = path.name
     row = store.note_file(db, name)
     text = render_week(entry)
+    if (path.exists() or path.is_symlink()) and not path.is_file():
+        raise DiaryError(
+            f"{ws.relative(path.parent)}/{name} is not a regular file (a folder, a pipe, a link to nothing); "
+            "move it away to write this week"
+        )
     if path.exists():
         current = path.read_bytes()
         if current == text.encode():
@@ -124,7 +132,7 @@ def write_note(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
 
 def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
     """Read back diary files that changed outside the tool (or appeared: diaries kept before it)."""
-    report = NotesReport([], [], [], [])
+    report = NotesReport([], [], [], [], [])
     folder = notes_dir(db, ws)
     if not folder.is_dir():
         return report
@@ -134,7 +142,15 @@ def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
         # Only week files are diary entries; the diary parser is loaded once one has changed.
         if "week" not in name.lower() or name.startswith("."):
             continue
-        st = path.stat()
+        try:
+            st = path.stat()
+        except OSError as exc:  # a link to nothing, or no permission to look
+            report.skipped.append(f"{ws.relative(folder)}/{name} cannot be read ({exc.strerror})")
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            # Never opened: a pipe would wait for a writer forever, a folder cannot be read.
+            report.skipped.append(f"{ws.relative(folder)}/{name} is not a regular file (a folder, a pipe or a device)")
+            continue
         row = known.get(name)
         if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns:
             continue
@@ -142,7 +158,11 @@ def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
 
         if week_from_path(name) is None:
             continue
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report.skipped.append(f"{ws.relative(folder)}/{name} cannot be read ({exc.strerror})")
+            continue
         if row and row.hash == digest(data):
             with transaction(db):
                 _record(db, name, row.week, path, data, row.written)

@@ -151,3 +151,8 @@ def set_aside(questions, where: str) -> list[str]:
 
 def notes_refused(notes) -> list[str]:
     return [f"Warning: {problem}; the file was left as it is and not read." for problem in notes.problems]
+
+
+def notes_left_out(notes) -> list[str]:
+    """What in notes/ is no file to read: said on every command, never stopping one."""
+    return [f"Warning: {odd}; it was left out of the diary." for odd in notes.skipped]
