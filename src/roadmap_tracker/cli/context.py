@@ -119,12 +119,13 @@ def _catch_up(db: sqlite3.Connection, ws: Workspace, *, plan_changed: bool, fres
     from ..history.files import moved
     from ..store.records import waiting
 
-    if not moved(db, ws) and not (plan_changed and waiting(db)):
+    look = moved(db, ws)
+    if not look.any and not (plan_changed and waiting(db)):
         return None
     from ..history import replay
     from ..render import history as history_view
 
-    caught = replay.catch_up(db, ws, plan_changed=plan_changed)
+    caught = replay.catch_up(db, ws, look, plan_changed=plan_changed)
     output.messages(history_view.caught_up(caught, fresh=fresh))
     return caught
 
@@ -133,7 +134,7 @@ def _write_out_history(db: sqlite3.Connection, ws: Workspace) -> None:
     """Once, after the upgrade that brought history files: what the store holds goes to one."""
     from ..store import records
 
-    if records.task_pending(db, "write history"):
+    if records.task_pending(db, records.WRITE_HISTORY):
         from ..history import seed
         from ..render import history as history_view
 

@@ -55,14 +55,27 @@ def attach(db: sqlite3.Connection, ws: Workspace) -> None:
     db.device = device
 
 
-def moved(db: sqlite3.Connection, ws: Workspace) -> bool:
-    """The cheap check every command makes: has any history file changed size or time, appeared or
-    gone, since the store last read it? One directory listing and one query."""
+class Moved(NamedTuple):
+    """What the cheap check found: the history files, those whose size or time moved (or that are
+    new) since the store read them, and those it read that are gone."""
+
+    found: list[HistoryFile]
+    moved: list[HistoryFile]
+    gone: set[str]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.moved or self.gone)
+
+
+def moved(db: sqlite3.Connection, ws: Workspace) -> Moved:
+    """The cheap check every command makes: one directory listing and one query."""
     from ..store.records import file_marks
 
-    found = {f.name: (f.size, f.mtime_ns) for f in files(ws)}
+    found = files(ws)
     marks = file_marks(db)
-    return found.keys() != marks.keys() or any((m.size, m.mtime_ns) != found[n] for n, m in marks.items())
+    changed = [f for f in found if (m := marks.get(f.name)) is None or (m.size, m.mtime_ns) != (f.size, f.mtime_ns)]
+    return Moved(found, changed, set(marks) - {f.name for f in found})
 
 
 class HistoryFile(NamedTuple):

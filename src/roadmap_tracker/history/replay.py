@@ -55,12 +55,12 @@ class CaughtUp(NamedTuple):
         return not (self.applied or self.problems or self.conflicts)
 
 
-def catch_up(db: sqlite3.Connection, ws: Workspace, *, plan_changed: bool = False) -> CaughtUp | None:
-    """Apply what the history files hold that the store does not; None when nothing moved."""
-    found = files.files(ws)
-    marks = store.file_marks(db)
-    moved = [f for f in found if (m := marks.get(f.name)) is None or (m.size, m.mtime_ns) != (f.size, f.mtime_ns)]
-    gone = set(marks) - {f.name for f in found}
+def catch_up(
+    db: sqlite3.Connection, ws: Workspace, look: files.Moved | None = None, *, plan_changed: bool = False
+) -> CaughtUp | None:
+    """Apply what the history files hold that the store does not; None when nothing moved.
+    ``look``: the cheap check's answer, when the caller has made it."""
+    found, moved, gone = look or files.moved(db, ws)
     retry = plan_changed and bool(store.waiting(db))
     if not moved and not gone and not retry:
         return None

@@ -10,10 +10,8 @@ from datetime import datetime, timedelta
 
 from ..store import records as store
 from ..store.connection import transaction
-
-TASK = "write history"
-# A row no record in the store holds: made before history files, or restored from a backup.
-_UNRECORDED = "(uid IS NULL OR uid NOT IN (SELECT uid FROM record))"
+from ..store.items import ids_by_key
+from ..store.records import new_uid as uid
 
 
 def _at(text: str | None, after: str) -> str:
@@ -42,19 +40,14 @@ def write_out(db: sqlite3.Connection) -> int:
 
 def records_for_rows(db: sqlite3.Connection) -> int:
     """The work of ``write_out``, in the caller's transaction."""
-    import os
-
-    def uid() -> str:
-        return os.urandom(16).hex()
-
     out: list[dict] = []
-    keys = dict(db.execute("SELECT id, key FROM item").fetchall())
+    keys = {item_id: key for key, item_id in ids_by_key(db).items()}
 
     last = ""
     events: dict[int, str] = {}  # event id -> record id
     latest: dict[int, str] = {}  # item id -> its latest event's record id, so far
-    held = {r[0] for r in db.execute("SELECT uid FROM record")}
-    for e in db.execute("SELECT * FROM event ORDER BY id").fetchall():
+    held = store.held(db)
+    for e in store.events_in_order(db):
         if e["uid"] is not None and e["uid"] in held:
             events[e["id"]] = latest[e["item_id"]] = e["uid"]
             continue
@@ -72,10 +65,10 @@ def records_for_rows(db: sqlite3.Connection) -> int:
         if after:
             rec["after"] = after
         out.append(rec)
-        db.execute("UPDATE event SET uid = ?, recorded_at = ?, after_uid = ? WHERE id = ?", (u, at, after, e["id"]))
+        store.set_event_record(db, e["id"], u, at, after)
 
     last = ""
-    for link in db.execute(f"SELECT * FROM link WHERE {_UNRECORDED} ORDER BY id").fetchall():
+    for link in store.unrecorded(db, "link"):
         last = at = _at(link["added_at"], last)
         added = _at(link["added_at"], "")  # what the clock said, which views show
         u = link["uid"] or uid()
@@ -105,32 +98,25 @@ def records_for_rows(db: sqlite3.Connection) -> int:
                     check[field] = link[column]
             out.append(check)
             last = check_at
-        db.execute(
-            "UPDATE link SET uid = ?, added_at = ?, checked_at = COALESCE(?, checked_at) WHERE id = ?",
-            (u, added, checked, link["id"]),
-        )
+        store.set_link_record(db, link["id"], u, added, checked)
 
     last = ""
-    for a in db.execute(f"SELECT * FROM answer WHERE {_UNRECORDED} ORDER BY id").fetchall():
+    for a in store.unrecorded(db, "answer"):
         last = at = _at(a["recorded_at"], last)
         u = a["uid"] or uid()
         out.append({"at": at, "id": u, "op": "answer", "item": keys[a["item_id"]], "day": a["day"], "text": a["text"]})
-        db.execute("UPDATE answer SET uid = ?, recorded_at = ? WHERE id = ?", (u, at, a["id"]))
+        store.set_answer_record(db, a["id"], u, at)
 
     last = ""
-    rows = db.execute(
-        "SELECT q.*, e.week FROM question q JOIN entry e ON e.id = q.entry_id "
-        f"WHERE {_UNRECORDED.replace('uid', 'q.uid')} ORDER BY q.id"
-    ).fetchall()
-    for q in rows:
+    for q in store.unrecorded_questions(db):
         last = at = _at(q["asked_on"], last)
         u = q["uid"] or uid()
         base = {"week": q["week"], "q": q["id"]}
+        aside = None
         out.append({"at": at, "id": u, "op": "ask", **base, "text": q["text"], "day": q["asked_on"]})
         if q["removed_at"]:
             last = aside = _at(q["removed_at"], last)
             out.append({"at": aside, "id": uid(), "op": "set-aside", **base, "text": q["text"]})
-            db.execute("UPDATE question SET removed_at = ? WHERE id = ?", (aside, q["id"]))
         if q["answer"] is not None:
             last = _at(q["answered_on"], last)
             reply = {"at": last, "id": uid(), "op": "reply", **base, "question": q["text"]}
@@ -140,9 +126,9 @@ def records_for_rows(db: sqlite3.Connection) -> int:
             if q["answer_url"]:
                 reply["url"] = q["answer_url"]
             out.append(reply)
-        db.execute("UPDATE question SET uid = ? WHERE id = ?", (u, q["id"]))
+        store.set_question_record(db, q["id"], u, aside)
 
     out.sort(key=lambda r: (r["at"], r["id"]))
     db.pending.extend(out)  # appended to this device's file as the transaction commits
-    store.task_done(db, TASK)
+    store.task_done(db, store.WRITE_HISTORY)
     return len(out)

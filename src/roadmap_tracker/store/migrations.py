@@ -354,7 +354,8 @@ def m009_history(db: sqlite3.Connection) -> None:
             uid VARCHAR NOT NULL PRIMARY KEY,
             link_id INTEGER NOT NULL REFERENCES link (id))""",
         "CREATE TABLE store_task (name VARCHAR NOT NULL PRIMARY KEY)",
-        # What the store held before is written out to history/ once, by the next command.
+        # What the store held before is written out to history/ once, by the next command
+        # (records.WRITE_HISTORY names this task).
         """INSERT INTO store_task (name) SELECT 'write history'
            WHERE EXISTS (SELECT 1 FROM event) OR EXISTS (SELECT 1 FROM link) OR EXISTS (SELECT 1 FROM answer)
               OR EXISTS (SELECT 1 FROM question)""",

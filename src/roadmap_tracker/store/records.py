@@ -36,6 +36,11 @@ def format_at(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def new_uid() -> str:
+    """A record's id: 128 random bits, as hex."""
+    return os.urandom(16).hex()
+
+
 def stamp(db: sqlite3.Connection, op: str, **fields) -> Stamp | None:
     """Queue a record of a change made now; None when this connection keeps no history (a bare
     store opened without a workspace, or a rebuild, which only reads the history)."""
@@ -52,7 +57,7 @@ def stamp(db: sqlite3.Connection, op: str, **fields) -> Stamp | None:
         # so the store built by replaying the files is the one these commands built.
         at = format_at(datetime.fromisoformat(last) + timedelta(microseconds=1))
     db.last_at = at
-    uid = os.urandom(16).hex()
+    uid = new_uid()
     record = {"at": at, "id": uid, "op": op}
     if clock != at:
         record["clock"] = clock
@@ -178,3 +183,55 @@ def task_pending(db: sqlite3.Connection, name: str) -> bool:
 
 def task_done(db: sqlite3.Connection, name: str) -> None:
     db.execute("DELETE FROM store_task WHERE name = ?", (name,))
+
+
+# --- rows no record holds yet: written out once (an upgraded store, a restore) -----------------
+
+WRITE_HISTORY = "write history"  # the task migration m009 leaves for a store that had progress
+# A row no record in the store holds: made before history files, or restored from a backup.
+_UNRECORDED = "({t}uid IS NULL OR {t}uid NOT IN (SELECT uid FROM record))"
+
+
+def held(db: sqlite3.Connection) -> set[str]:
+    """The ids of every record the store holds."""
+    return {r[0] for r in db.execute("SELECT uid FROM record")}
+
+
+def events_in_order(db: sqlite3.Connection) -> list[sqlite3.Row]:
+    return db.execute("SELECT * FROM event ORDER BY id").fetchall()
+
+
+def unrecorded(db: sqlite3.Connection, table: str) -> list[sqlite3.Row]:
+    """The links or answers (``table``) no record holds, in order."""
+    if table not in ("link", "answer"):
+        raise ValueError(f"no records kept for table {table!r}")
+    return db.execute(f"SELECT * FROM {table} WHERE {_UNRECORDED.format(t='')} ORDER BY id").fetchall()
+
+
+def unrecorded_questions(db: sqlite3.Connection) -> list[sqlite3.Row]:
+    """The diary questions no record holds, with their week, in order."""
+    return db.execute(
+        "SELECT q.*, e.week FROM question q JOIN entry e ON e.id = q.entry_id "
+        f"WHERE {_UNRECORDED.format(t='q.')} ORDER BY q.id"
+    ).fetchall()
+
+
+def set_event_record(db: sqlite3.Connection, event_id: int, uid: str, at: str, after: str | None) -> None:
+    db.execute("UPDATE event SET uid = ?, recorded_at = ?, after_uid = ? WHERE id = ?", (uid, at, after, event_id))
+
+
+def set_link_record(db: sqlite3.Connection, link_id: int, uid: str, added_at: str, checked_at: str | None) -> None:
+    db.execute(
+        "UPDATE link SET uid = ?, added_at = ?, checked_at = COALESCE(?, checked_at) WHERE id = ?",
+        (uid, added_at, checked_at, link_id),
+    )
+
+
+def set_answer_record(db: sqlite3.Connection, answer_id: int, uid: str, at: str) -> None:
+    db.execute("UPDATE answer SET uid = ?, recorded_at = ? WHERE id = ?", (uid, at, answer_id))
+
+
+def set_question_record(db: sqlite3.Connection, question_id: int, uid: str, removed_at: str | None) -> None:
+    db.execute(
+        "UPDATE question SET uid = ?, removed_at = COALESCE(?, removed_at) WHERE id = ?", (uid, removed_at, question_id)
+    )
