@@ -412,7 +412,7 @@ def test_a_rule_that_is_not_front_matter_is_kept_as_text():
 def test_bytes_must_be_utf8(tmp_path):
     with pytest.raises(DiaryError) as err:
         parse_week(b"# Week 1\n\xff\xfe", path="notes/week1.md")
-    assert str(err.value).startswith("notes/week1.md: not UTF-8 text")
+    assert str(err.value) == "notes/week1.md:2:1: not UTF-8 text (byte 0xff); save the file as UTF-8"
     note = tmp_path / "week4.md"
     note.write_bytes("\ufeff# Week 4\r\n\r\n## Questions\r\n- ¿qué?\r\n".encode())
     assert read_week(note).questions == ["¿qué?"]

@@ -101,14 +101,14 @@ def test_a_note_in_git_conflict_is_left_alone_until_it_is_resolved(roadmap, monk
     note.write_text(CONFLICTED)
     warned = roadmap("status").stderr
     assert warned == (
-        f"Warning: {note}:8: holds git conflict markers (<<<<<<<); resolve the conflict in the file, then run "
+        "Warning: notes/week2.md:8: holds git conflict markers (<<<<<<<); resolve the conflict in the file, then run "
         "`roadmap sync`; the file was left as it is and not read.\n"
     )
     refused = roadmap("log", "-c", "more", code=2)
     assert refused.stderr.splitlines()[-1].startswith("Error: notes/week2.md:8: holds git conflict markers")
     assert note.read_text() == CONFLICTED
     assert _week(roadmap, 2)["concepts"] == ["tokenizers"]
-    assert roadmap("sync", code=2).stderr.startswith(f"Error: {note}:8: holds git conflict markers")
+    assert roadmap("sync", code=2).stderr.startswith("Error: notes/week2.md:8: holds git conflict markers")
     note.write_text(
         CONFLICTED.replace("<<<<<<< HEAD\n", "").replace("=======\n", "").replace(">>>>>>> origin/main\n", "")
     )

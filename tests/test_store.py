@@ -179,8 +179,8 @@ def test_a_file_that_is_not_a_database(roadmap, tmp_path):
     junk.write_bytes(b"this is not sqlite" * 100)
     result = roadmap("--db", str(junk), "status", code=5)
     assert result.stderr == (
-        f"Error: {junk} is not a readable roadmap-tracker store (file is not a database) "
-        "(restore it from a backup or pass another --db)\n"
+        f"Error: {junk} is damaged (file is not a database) (the store is an index of roadmap.yaml, notes/ "
+        "and history/: `roadmap sync --rebuild` builds it again from them and keeps this file aside)\n"
     )
     assert junk.read_bytes() == b"this is not sqlite" * 100
 

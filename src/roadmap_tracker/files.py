@@ -7,15 +7,16 @@ import os
 from pathlib import Path
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place."""
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename it into place. Bytes are written as
+    they are (a file kept byte for byte); text as UTF-8."""
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():

@@ -42,6 +42,14 @@ class Workspace(NamedTuple):
         except ValueError:
             return str(path)
 
+    def named(self, path: Path) -> str:
+        """A path inside the workspace as the learner names it, relative to it and with no link
+        followed (``relative`` shows where a link leads)."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return self.relative(path)
+
 
 def default_db(root: Path) -> Path:
     return root / STORE_DIR / DB_FILE

@@ -128,6 +128,17 @@ def _debug(ctx) -> bool:
     return bool((ctx.find_root().obj or {}).get("debug")) or bool(os.environ.get("ROADMAP_DEBUG"))
 
 
+def _store_path(ctx):
+    """The store a command was using, to name it in a message; None when it cannot be told."""
+    from ..workspace import db_override, locate
+
+    found = ctx.obj or {}
+    try:
+        return locate(found.get("workspace"), found.get("db")).db_path
+    except RoadmapError:
+        return db_override(found.get("db"))
+
+
 def _fail(message: str, code: int):
     sys.stderr.write(message + "\n")
     raise typer.Exit(code)
@@ -172,7 +183,7 @@ class _Group(TyperGroup):
             if sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError):
                 from ..store.connection import store_error
 
-                error = store_error(exc, None)
+                error = store_error(exc, _store_path(ctx))
                 _fail(f"Error: {error}", error.exit_code)
             _fail(
                 f"Error: unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback)",

@@ -56,15 +56,25 @@ def bring_up_to_date(ws: Workspace, *, force: bool = False):
     from ..history import files as history_files
     from ..render import diary as diary_view
     from ..render import progress as progress_view
-    from ..store.connection import connect
+    from ..store.connection import connect, open_copy, writable
     from ..store.sync import sync
 
-    _set_empty_store_aside(ws)
     fresh = not ws.db_path.exists()
-    db = connect(ws.db_path)
-    history_files.attach(db, ws)
-    _write_out_history(db, ws)
-    db.recording = not (fresh and history_files.files(ws))
+    if writable(ws.db_path):
+        _set_empty_store_aside(ws)
+        fresh = not ws.db_path.exists()
+        db = connect(ws.db_path)
+        history_files.attach(db, ws)
+        _write_out_history(db, ws)
+        db.recording = not (fresh and history_files.files(ws))
+    else:
+        from ..render import workspace as workspace_view
+
+        # Reading needs no write access: the store is brought up to date in memory, keeps no
+        # history lines, and refuses every change once the command starts (see ``transaction``).
+        db = open_copy(ws.db_path)
+        output.message(workspace_view.read_only(ws))
+        db.recording = False
     report = sync(db, ws, force=force)
     output.messages(progress_view.synced_on_open(ws, report, fresh))
     notes = sync_notes(db, ws)
@@ -75,7 +85,7 @@ def bring_up_to_date(ws: Workspace, *, force: bool = False):
         + diary_view.notes_left_out(notes)
     )
     caught = _catch_up(db, ws, plan_changed=report is not None and not report.empty, fresh=fresh)
-    db.recording = True
+    db.recording = not db.read_only
     # A store built from the files is what they say, and records nothing; one that took in
     # another machine's records, or a plan edit, brings its steps in line with their items.
     if not fresh and caught is not None and caught.applied:
@@ -91,6 +101,7 @@ def bring_up_to_date(ws: Workspace, *, force: bool = False):
     db.caught_up = caught
     db.plan_report = report
     db.notes_report = notes
+    db.sealed = db.read_only
     return db
 
 
@@ -103,14 +114,10 @@ def _set_empty_store_aside(ws: Workspace) -> None:
     except OSError:
         return
     if empty:
-        from ..clock import file_stamp
+        from ..render import workspace as workspace_view
+        from ..store.connection import set_aside
 
-        kept = ws.db_path.with_name(f"{ws.db_path.name}.empty-{file_stamp()}")
-        ws.db_path.rename(kept)
-        output.message(
-            f"{ws.relative(ws.db_path)} was empty (0 bytes): kept it as {ws.relative(kept)}, "
-            "and built the store from roadmap.yaml, notes/ and history/."
-        )
+        output.message(workspace_view.empty_store_kept(ws, set_aside(ws.db_path, "empty")))
 
 
 def _catch_up(db: sqlite3.Connection, ws: Workspace, *, plan_changed: bool, fresh: bool):

@@ -198,6 +198,10 @@ def sync(
         bool,
         typer.Option("--repair", help="Move unreadable history lines (cut short, not records) to history/set-aside/."),
     ] = False,
+    rebuild: Annotated[
+        bool,
+        typer.Option("--rebuild", help="Build the store again from the workspace's files, keeping the old one aside."),
+    ] = False,
 ):
     """Re-read roadmap.yaml, notes/ and history/ now; print what changed, and any change made on two
     machines that disagreed (the one recorded last stands)."""
@@ -212,6 +216,12 @@ def sync(
 
         moved, where = set_aside(ws)
         output.messages(repaired(moved, ws.relative(where)) if moved else ["No history line needed moving."])
+    if rebuild:
+        from ..render.workspace import rebuilding
+        from ..store.connection import set_aside
+
+        kept = set_aside(ws.db_path, "rebuilt") if ws.db_path.exists() else None
+        output.message(rebuilding(ws, kept))
     db = bring_up_to_date(ws, force=True)
     report, notes = db.plan_report, db.notes_report
     if notes.problems:
@@ -226,7 +236,8 @@ def sync(
     if report.empty:
         output.message(IN_STEP)
     else:
-        output.data(sync_lines(report))
+        if not rebuild:  # a store built again lists the whole plan as added: the count says it
+            output.data(sync_lines(report))
         output.message(synced(report))
     if found:
         output.data("".join(f"conflict {conflict(c)}\n" for c in found))

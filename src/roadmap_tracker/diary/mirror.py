@@ -6,6 +6,7 @@ under .roadmap/backups/ first.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 from dataclasses import replace
@@ -57,10 +58,19 @@ def _record(db: sqlite3.Connection, name: str, week: int, path: Path, data: byte
     store.record_note(db, NoteFile(name, week, st.st_size, st.st_mtime_ns, digest(data), written))
 
 
-def backup(ws: Workspace, week: int, text: str, why: str) -> Path:
+def backup(ws: Workspace, week: int, text: str | bytes, why: str) -> Path:
+    """Keep a version of a week under .roadmap/backups/; bytes are kept as they were."""
     path = ws.backups_dir / f"week{week}-{file_stamp()}-{why}.md"
     atomic_write(path, text)
     return path
+
+
+def outside(ws: Workspace, path: Path) -> Path | None:
+    """Where ``path`` leads when, links followed, that is outside the workspace; None when inside.
+    The tool reads and writes notes only inside the workspace."""
+    resolved = path.resolve()
+    root = ws.root.resolve()
+    return None if resolved == root or root in resolved.parents else resolved
 
 
 class Saved(NamedTuple):
@@ -105,26 +115,42 @@ def save_edit(db: sqlite3.Connection, ws: Workspace, opened: WeekEntry, edited: 
 
 
 def write_note(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
-    """Rewrite a week's note from the entry (inside the caller's transaction)."""
-    from .weeknote import refuse_conflicts, render_week
+    """Rewrite a week's note from the entry (inside the caller's transaction). A file the tool did
+    not write, or one changed since, is kept under .roadmap/backups/ first; a file it cannot read
+    back as it is (not UTF-8, mid-merge, not a regular file, outside the workspace) is refused."""
+    from .weeknote import not_utf8, refuse_conflicts, render_week
 
     path = note_path(db, ws, entry.week)
-    name = path.name
+    name, shown = path.name, ws.named(path)
+    elsewhere = outside(ws, path)
+    if elsewhere is not None:
+        raise DiaryError(
+            f"{shown} leads outside the workspace (to {elsewhere}); the tool writes only inside it: "
+            "put the file itself in its place to write this week"
+        )
+    path = path.resolve() if path.is_symlink() else path  # a link inside the workspace: write its file
     row = store.note_file(db, name)
     text = render_week(entry)
     if (path.exists() or path.is_symlink()) and not path.is_file():
         raise DiaryError(
-            f"{ws.relative(path.parent)}/{name} is not a regular file (a folder, a pipe, a link to nothing); "
-            "move it away to write this week"
+            f"{shown} is not a regular file (a folder, a pipe, a link to nothing); move it away to write this week"
         )
     if path.exists():
-        current = path.read_bytes()
+        try:
+            current = path.read_bytes()
+        except OSError as exc:
+            raise DiaryError(f"{shown}: cannot read it ({exc.strerror}), so it is not rewritten") from None
         if current == text.encode():
             return path
-        refuse_conflicts(current.decode("utf-8", "replace").splitlines(), ws.relative(path))
+        try:
+            lines = current.decode("utf-8").splitlines()
+        except UnicodeDecodeError as exc:
+            # Rewriting would lose the bytes that are not text: the learner fixes the file first.
+            raise DiaryError(f"{shown}:{not_utf8(current, exc.start)}, then write this week") from None
+        refuse_conflicts(lines, shown)
         # A file the tool did not write, or one changed since: keep it before replacing it.
         if row is None or not row.written or digest(current) != row.hash:
-            backup(ws, entry.week, current.decode("utf-8", "replace"), "file")
+            backup(ws, entry.week, current, "file")
     atomic_write(path, text)
     _record(db, name, entry.week, path, text.encode(), written=True)
     return path
@@ -136,20 +162,39 @@ def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
     folder = notes_dir(db, ws)
     if not folder.is_dir():
         return report
+    shown = ws.named(folder)
+    elsewhere = outside(ws, folder)
+    if elsewhere is not None:
+        report.skipped.append(f"{shown}/ leads outside the workspace (to {elsewhere})")
+        return report
     known = store.note_files(db)
-    for path in sorted(folder.glob("*.md")):
-        name = path.name
-        # Only week files are diary entries; the diary parser is loaded once one has changed.
-        if "week" not in name.lower() or name.startswith("."):
-            continue
+    try:
+        with os.scandir(folder) as found:
+            # Only week files are diary entries; the diary parser is loaded once one has changed.
+            entries = sorted(
+                (
+                    e
+                    for e in found
+                    if e.name.endswith(".md") and "week" in e.name.lower() and not e.name.startswith(".")
+                ),
+                key=lambda e: e.name,
+            )
+    except OSError as exc:
+        report.skipped.append(f"{shown}/ cannot be read ({exc.strerror})")
+        return report
+    for item in entries:
+        name, path = item.name, Path(item.path)
         try:
-            st = path.stat()
+            st = item.stat()  # follows a link, as reading would
         except OSError as exc:  # a link to nothing, or no permission to look
-            report.skipped.append(f"{ws.relative(folder)}/{name} cannot be read ({exc.strerror})")
+            report.skipped.append(f"{shown}/{name} cannot be read ({exc.strerror})")
+            continue
+        if item.is_symlink() and (target := outside(ws, path)) is not None:
+            report.skipped.append(f"{shown}/{name} is a link to a file outside the workspace ({target})")
             continue
         if not stat.S_ISREG(st.st_mode):
             # Never opened: a pipe would wait for a writer forever, a folder cannot be read.
-            report.skipped.append(f"{ws.relative(folder)}/{name} is not a regular file (a folder, a pipe or a device)")
+            report.skipped.append(f"{shown}/{name} is not a regular file (a folder, a pipe or a device)")
             continue
         row = known.get(name)
         if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns:
@@ -161,16 +206,16 @@ def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            report.skipped.append(f"{ws.relative(folder)}/{name} cannot be read ({exc.strerror})")
+            report.skipped.append(f"{shown}/{name} cannot be read ({exc.strerror})")
             continue
         if row and row.hash == digest(data):
             with transaction(db):
                 _record(db, name, row.week, path, data, row.written)
             continue
         try:
-            entry = normalise(parse_week(data, path=str(path)))
+            entry = normalise(parse_week(data, path=f"{shown}/{name}"))
             if entry.week < 1:
-                raise DiaryError(f"{path}: week {entry.week} does not exist: weeks start at 1")
+                raise DiaryError(f"{shown}/{name}: week {entry.week} does not exist: weeks start at 1")
         except DiaryError as exc:
             report.problems.append(str(exc))
             continue
@@ -195,7 +240,7 @@ def _read_back(db, ws: Workspace, name: str, path: Path, data: bytes, entry: Wee
             return
         old = load(db, entry.week)
         if old is not None:
-            if normalise(old) != entry:
+            if normalise(old) != entry and not getattr(db, "read_only", False):
                 # The hand edit is newer than what the store had: it wins, the store's version is kept.
                 report.backups.append(backup(ws, entry.week, render_week(old), "store"))
             if name not in store.note_paths(db, entry.week):

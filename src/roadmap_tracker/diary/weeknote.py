@@ -453,6 +453,13 @@ def read_week(path: str | Path, *, week: int | None = None) -> WeekEntry:
     return parse_week(data, path=str(path), week=week)
 
 
+def not_utf8(data: bytes, start: int) -> str:
+    """'line:col: ...' for the first byte that is not UTF-8, and what to do."""
+    line = data.count(b"\n", 0, start) + 1
+    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    return f"{line}:{column}: not UTF-8 text (byte 0x{data[start]:02x}); save the file as UTF-8"
+
+
 def parse_week(text: str | bytes, *, path: str = "", week: int | None = None) -> WeekEntry:
     """Read a weekly note. An explicit `week` wins over front matter, file name and title."""
     where = path or "<text>"
@@ -460,7 +467,7 @@ def parse_week(text: str | bytes, *, path: str = "", week: int | None = None) ->
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise DiaryError(f"{where}: not UTF-8 text (bad byte at offset {exc.start}): save it as UTF-8") from None
+            raise DiaryError(f"{where}:{not_utf8(text, exc.start)}") from None
     lines = _nl(text.removeprefix("\ufeff")).split("\n")
     refuse_conflicts(lines, where)
     data, skip = _front_matter(lines, where)

@@ -7,6 +7,7 @@ of ``roadmap status``. The schema itself is declared in ``tables.py``.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,10 @@ class Store(sqlite3.Connection):
     device: str | None = None
     recording: bool = True  # False while the store is rebuilt from the history files
     last_at: str | None = None
+    # A copy in memory of a store this user cannot write (see ``open_copy``): brought up to date
+    # like any other, then ``sealed`` so that a command that would change it is refused.
+    read_only: bool = False
+    sealed: bool = False
 
     @property
     def pending(self) -> list[dict]:
@@ -51,29 +56,67 @@ def connect(path: Path, *, create: bool = True) -> Store:
         # takes the lock before reading what it will change.
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=Store)
         db.path = path
-        db.row_factory = sqlite3.Row
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA foreign_keys = ON")
-        known = len(migrations.MIGRATIONS)
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version == known:
-            return db  # the everyday case: one number says the schema is current
-        if version == 0 and _has_tables(db) and not migrations.applied(db):
-            raise StoreError(f"{path} is an SQLite database but not a roadmap-tracker store", hint="pass another --db")
-        newer = migrations.unknown(db)
-        if version > known or newer:
-            raise StoreError(
-                f"{path} was written by a newer roadmap-tracker (schema {max(version, known + len(newer))}, "
-                f"this one knows {known})",
-                hint="upgrade roadmap-tracker; the store was left as it was",
-            )
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            # WAL lets a reader and a writer in two terminals proceed at once.
-            db.execute("PRAGMA journal_mode = WAL")
-        _migrate(db, path)
-        return db
+        return _prepare(db, path)
     except sqlite3.DatabaseError as exc:
         raise store_error(exc, path) from exc
+
+
+def writable(path: Path) -> bool:
+    """Whether this user can change the store at ``path``: the file and its folder (SQLite writes
+    its journal beside it), or, for a store not made yet, the nearest folder that exists."""
+    if path.exists():
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
+
+
+def open_copy(path: Path) -> Store:
+    """The store read into memory, for a workspace this user cannot write (a read-only mount, a
+    shared folder, another user's files). Commands read it as usual; nothing is saved."""
+    db = sqlite3.connect(":memory:", isolation_level=None, factory=Store)
+    db.path = path
+    db.read_only = True
+    try:
+        if path.exists():
+            # Without write access SQLite cannot make the WAL index a plain read-only open needs;
+            # `immutable` reads the file as it is, which is all there is when no WAL is left over.
+            wal = path.with_name(path.name + "-wal")
+            mode = "mode=ro" if wal.exists() and wal.stat().st_size else "immutable=1"
+            source = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+            try:
+                source.backup(db)
+            finally:
+                source.close()
+        return _prepare(db, path)
+    except sqlite3.DatabaseError as exc:
+        raise store_error(exc, path) from exc
+
+
+def _prepare(db: Store, path: Path) -> Store:
+    """Check the schema, and bring it up to date."""
+    db.row_factory = sqlite3.Row
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    known = len(migrations.MIGRATIONS)
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version == known:
+        return db  # the everyday case: one number says the schema is current
+    if version == 0 and _has_tables(db) and not migrations.applied(db):
+        raise StoreError(f"{path} is an SQLite database but not a roadmap-tracker store", hint="pass another --db")
+    newer = migrations.unknown(db)
+    if version > known or newer:
+        raise StoreError(
+            f"{path} was written by a newer roadmap-tracker (schema {max(version, known + len(newer))}, "
+            f"this one knows {known})",
+            hint="upgrade roadmap-tracker; the store was left as it was",
+        )
+    if not db.read_only and db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        # WAL lets a reader and a writer in two terminals proceed at once.
+        db.execute("PRAGMA journal_mode = WAL")
+    _migrate(db, path)
+    return db
 
 
 def _has_tables(db: sqlite3.Connection) -> bool:
@@ -86,7 +129,7 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
     if todo and applied:
         # Keep the old store beside the new one, as it was before upgrading.
         backup = path.with_name(f"{path.name}.schema{len(applied)}.bak")
-        if not backup.exists():
+        if not backup.exists() and not db.read_only:
             target = sqlite3.connect(backup)
             with target:
                 db.backup(target)
@@ -104,20 +147,44 @@ def store_error(exc: sqlite3.DatabaseError, path: Path | None) -> StoreError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return StoreError(f"{path} is locked by another program", hint="wait for it to finish and try again")
-    if "not a database" in text or "malformed" in text:
+    if "full" in text:
         return StoreError(
-            f"{path} is not a readable roadmap-tracker store ({text})",
-            hint="restore it from a backup or pass another --db",
+            f"cannot write {path}: the disk is full ({text})", hint="free some space; nothing was changed"
         )
+    if any(sign in text for sign in ("not a database", "malformed", "corrupt", "disk I/O error")):
+        return StoreError(f"{path} is damaged ({text})", hint=REBUILD_HINT)
     if "readonly" in text or "unable to open" in text:
         return StoreError(f"cannot write {path} ({text})", hint="check the file's permissions")
     return StoreError(f"{path}: {text}")
+
+
+REBUILD_HINT = (
+    "the store is an index of roadmap.yaml, notes/ and history/: "
+    "`roadmap sync --rebuild` builds it again from them and keeps this file aside"
+)
+
+
+def set_aside(path: Path, why: str) -> Path:
+    """Move the store (and its journal files, so the copy still opens) aside as ``<name>.<why>-<time>``;
+    the next command builds a new one from the workspace's text."""
+    from ..clock import file_stamp
+
+    kept = path.with_name(f"{path.name}.{why}-{file_stamp()}")
+    for end in ("-wal", "-shm", ""):
+        journal = path.with_name(path.name + end)
+        if journal.exists():
+            os.replace(journal, kept.with_name(kept.name + end))
+    return kept
 
 
 @contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction, taken before reading what it changes."""
     path = getattr(db, "path", None)
+    if getattr(db, "sealed", False):
+        raise StoreError(
+            f"cannot save changes: {path} is read-only for you", hint="check the permissions; nothing was changed"
+        )
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.DatabaseError as exc:

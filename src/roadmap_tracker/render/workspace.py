@@ -1,0 +1,26 @@
+"""Messages about the workspace itself: a store that cannot be written, one that was empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..workspace import Workspace
+
+
+def read_only(ws: Workspace) -> str:
+    return (
+        f"Warning: you cannot write {ws.relative(ws.db_path)}: showing this workspace as its files say; "
+        "nothing can be saved here."
+    )
+
+
+def empty_store_kept(ws: Workspace, kept: Path) -> str:
+    return (
+        f"{ws.relative(ws.db_path)} was empty (0 bytes): kept it as {ws.relative(kept)}, "
+        "and built the store from roadmap.yaml, notes/ and history/."
+    )
+
+
+def rebuilding(ws: Workspace, kept: Path | None) -> str:
+    before = f"Kept the store as {ws.relative(kept)}; b" if kept else "B"
+    return f"{before}uilding it again from roadmap.yaml, notes/ and history/."
