@@ -181,3 +181,19 @@ def test_a_store_that_is_not_sqlite_says_so(learning):
     refused = learning("status", code=5)
     assert refused.stderr.startswith(f"Error: {learning.db_path} is damaged (file is not a database)")
     assert sqlite3.sqlite_version  # the standard library's SQLite said it, in its own words
+
+
+def test_a_note_nobody_may_read_is_skipped_and_never_replaced(learning):
+    note = learning.root / "notes" / "week1.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nprivate\n", encoding="utf-8")
+    note.chmod(0o000)
+    shown = as_learner(learning.root, "status")
+    assert shown.returncode == 0
+    assert shown.stderr == "Warning: notes/week1.md cannot be read (Permission denied); it was left out of the diary.\n"
+    refused = as_learner(learning.root, "log", "--week", "1", "-m", "more")
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[-1] == (
+        "Error: notes/week1.md: cannot read it (Permission denied), so it is not rewritten"
+    )
+    note.chmod(0o644)
+    assert note.read_text(encoding="utf-8").endswith("\nprivate\n")
