@@ -88,7 +88,12 @@ def test_any_database_error_is_a_store_error(roadmap):
     db.commit()
     db.close()
     result = roadmap("status", code=ExitCode.STORE)
-    assert result.stderr == "Error: the store: no such table: answer\n"
+    assert result.stderr == (
+        f"Error: {roadmap.db_path} is damaged (no such table: answer) (the store is an index of roadmap.yaml, "
+        "notes/ and history/: `roadmap sync --rebuild` builds it again from them and keeps this file aside)\n"
+    )
+    roadmap("sync", "--rebuild")
+    roadmap("status")
 
 
 # --- pipes ---------------------------------------------------------------------------

@@ -1,14 +1,26 @@
 """Addresses that learners attach to roadmap items: validation, one canonical
-spelling per link, and a guess at what kind of link it is."""
+spelling per link, and a guess at what kind of link it is.
+
+A host in letters other than ASCII is kept as written (lowercased, NFKC) when each of its
+labels keeps to one script, as ``пример.рф`` or ``例え.jp`` do (the Chinese, Japanese and
+Korean mixes with Latin that Unicode's "highly restrictive" profile allows count as one).
+A label that mixes scripts, like the Cyrillic ``а`` in ``аpple.com``, is how a look-alike
+address is made: the host is kept, and shown, in its punycode form (``xn--pple-43d.com``),
+and ``host_warning`` says so to whoever linked it. An invisible character in a host (a
+zero-width space or joiner, a word joiner, a byte-order mark, a bidirectional control: any
+Unicode format character) is refused, since no real host holds one. The rest of the address
+is not touched: the terminal shows any control character in it written out.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from .errors import BadURL
 
-__all__ = ["LINK_KINDS", "BadURL", "infer_kind", "is_url", "normalize_url"]
+__all__ = ["LINK_KINDS", "BadURL", "host_warning", "infer_kind", "is_url", "normalize_url", "shown_url"]
 
 LINK_KINDS = ("repo", "blog", "demo", "notebook", "kaggle", "paper", "video", "other")
 
@@ -35,7 +47,7 @@ def is_url(text: str) -> bool:
 
 
 _SPACE = re.compile(r"\s")  # what str.isspace() calls a space, Unicode's included
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def normalize_url(text: str) -> str:
@@ -44,7 +56,18 @@ def normalize_url(text: str) -> str:
     Canonical means two spellings of one link compare equal: lowercase scheme
     and host, no default port, no trailing slash, no empty fragment. Path,
     query and fragment keep their case because servers may treat them so.
+    A host that mixes scripts is spelled in punycode (see the module's docstring).
     """
+    return _normalize(text)[0]
+
+
+def host_warning(text: str) -> str | None:
+    """The warning for whoever links ``text`` when its host mixes scripts and is therefore
+    kept and shown in punycode; None when it does not. Raises BadURL as normalize_url does."""
+    return _normalize(text)[1]
+
+
+def _normalize(text: str) -> tuple[str, str | None]:
     text = text.strip()
     if not text:
         raise BadURL("empty address; give a link starting with http:// or https://")
@@ -70,8 +93,9 @@ def normalize_url(text: str) -> str:
     host, port = _split_host_port(text, hostport)
     if not host:
         raise BadURL(f"{text!r} has no host")
+    host, warning = _host(text, parts.netloc, host)
 
-    netloc = host.lower()
+    netloc = host
     if port and port != _DEFAULT_PORTS[scheme]:
         netloc += f":{port}"
     if ":" in userinfo:
@@ -85,7 +109,7 @@ def normalize_url(text: str) -> str:
         out += f"?{parts.query}"
     if parts.fragment:
         out += f"#{parts.fragment}"
-    return out
+    return out, warning
 
 
 def _without_password(text: str) -> str:
@@ -108,6 +132,102 @@ def _split_host_port(text: str, hostport: str) -> tuple[str, str]:
         raise BadURL(f"{text!r} has an invalid port {port!r}; use a number from 1 to 65535")
     # int() drops leading zeros so that ":0443" and ":443" agree.
     return host, str(int(port)) if port else ""
+
+
+# --- hosts beyond ASCII ---------------------------------------------------
+
+# The full stops IDNA reads as the dot between labels.
+_DOTS = re.compile("[\u3002\uff0e\uff61]")
+# What is left of a host in ASCII once it is mapped: letters, digits, hyphens, dots (and the
+# underscore some real hosts have).
+_HOST_ASCII = re.compile(r"[a-z0-9._-]")
+# The first word of a letter's Unicode name is its script's name, but for these.
+_SCRIPT_WORDS = {"CJK": "Han", "IDEOGRAPHIC": "Han", "KANGXI": "Han", "KATAKANA-HIRAGANA": None, "MODIFIER": None}
+# Scripts one label may mix: Japanese, Chinese with Bopomofo, Korean, each with Latin.
+_MIXES = (
+    frozenset({"Latin", "Han", "Hiragana", "Katakana"}),
+    frozenset({"Latin", "Han", "Bopomofo"}),
+    frozenset({"Latin", "Han", "Hangul"}),
+)
+
+
+def _host(text: str, netloc: str, host: str) -> tuple[str, str | None]:
+    """The canonical spelling of ``host`` and the warning it calls for, or raise BadURL."""
+    if host.isascii() and netloc.isascii():
+        return host.lower(), None
+    hidden = next((ch for ch in netloc if unicodedata.category(ch) == "Cf"), None)
+    if hidden is not None:
+        name = unicodedata.name(hidden, "FORMAT CHARACTER")
+        raise BadURL(
+            f"{text!r} has a hidden character in its host (U+{ord(hidden):04X} {name}); "
+            "no real address holds one, so type the host again"
+        )
+    if host.isascii():
+        return host.lower(), None
+    mapped = _mapped(host)
+    # NFKC can turn a look-alike into ASCII no host holds (a fullwidth solidus into "/").
+    if "[" in host or any(ch.isascii() and not _HOST_ASCII.match(ch) for ch in mapped):
+        raise BadURL(f"{text!r} has a malformed host {host!r}; check it for typos")
+    mixed = next((scripts for label in mapped.split(".") if (scripts := _mixed_scripts(label))), None)
+    if mixed is None:
+        return mapped, None
+    ace = _ace(mapped)
+    names = " and ".join([", ".join(mixed[:-1]), mixed[-1]] if len(mixed) > 2 else mixed)
+    return ace, f"the address's host mixes {names} letters ({mapped}); it is kept and shown as {ace}"
+
+
+def _mapped(host: str) -> str:
+    """A host as IDNA reads it: compatibility forms folded (NFKC), lowercase, ideographic dots as dots."""
+    return _DOTS.sub(".", unicodedata.normalize("NFKC", host)).lower()
+
+
+def _script(ch: str) -> str | None:
+    """The script of a letter, from its Unicode name; None for what every script uses."""
+    if ch.isascii():
+        return "Latin" if ch.isalpha() else None
+    if not unicodedata.category(ch).startswith("L"):
+        return None  # digits, combining marks, signs
+    word = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+    return _SCRIPT_WORDS.get(word, word.title())
+
+
+def _mixed_scripts(label: str) -> list[str] | None:
+    """The scripts of ``label`` in order when it mixes them; None when it keeps to one."""
+    scripts = {s for ch in label if (s := _script(ch))}
+    if len(scripts) < 2 or any(scripts <= allowed for allowed in _MIXES):
+        return None
+    return sorted(scripts)
+
+
+def _ace(host: str) -> str:
+    """``host`` with each label beyond ASCII in its punycode (``xn--``) form."""
+    return ".".join(
+        label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii") for label in host.split(".")
+    )
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it is shown anywhere: a host that mixes scripts or holds an invisible
+    character in its punycode form, the rest as stored.
+
+    ``roadmap link`` stores such a host in punycode already; this keeps to the same rule for an
+    address that reached the store or roadmap.yaml another way (a plan's url, a backup).
+    """
+    if url.isascii():
+        return url
+    try:
+        netloc = urlsplit(url).netloc
+    except ValueError:
+        return url
+    userinfo, at, hostport = netloc.rpartition("@")
+    host, colon, port = hostport.partition(":")
+    if host.isascii():
+        return url
+    mapped = _mapped(host)
+    hidden = any(unicodedata.category(ch) == "Cf" for ch in mapped)
+    if not hidden and not any(_mixed_scripts(label) for label in mapped.split(".")):
+        return url
+    return url.replace(netloc, f"{userinfo}{at}{_ace(mapped)}{colon}{port}", 1)
 
 
 # --- kind inference -------------------------------------------------------

@@ -140,7 +140,9 @@ def _store_path(ctx):
 
 
 def _fail(message: str, code: int):
-    sys.stderr.write(message + "\n")
+    from ..render.visible import visible_line  # an error may quote a title: its controls are shown, not obeyed
+
+    sys.stderr.write(visible_line(message) + "\n")
     raise typer.Exit(code)
 
 

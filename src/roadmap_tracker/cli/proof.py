@@ -164,6 +164,13 @@ def portfolio(
         else:
             output.show(portfolio_view(work))
         return
+    if output_path is None:
+        # JSON goes out as output.json writes it, escaping what a terminal would act on.
+        if fmt is TextFormat.markdown:
+            output.data(portfolio_markdown(work))
+        else:
+            output.json(work.to_dict())
+        return
     import json
 
     text = (
@@ -171,9 +178,6 @@ def portfolio(
         if fmt is TextFormat.markdown
         else json.dumps(work.to_dict(), indent=2, ensure_ascii=False) + "\n"
     )
-    if output_path is None:
-        output.data(text)
-        return
     from ..files import atomic_write
 
     atomic_write(output_path, text)

@@ -16,7 +16,7 @@ from ..store import links as store
 from ..store.connection import transaction
 from ..store.items import TrackedItem
 from ..store.links import Link
-from ..urls import LINK_KINDS, infer_kind, is_url, normalize_url
+from ..urls import LINK_KINDS, host_warning, infer_kind, is_url, normalize_url
 
 OVERALL_SECONDS = 60.0  # the whole check's bound, unless --timeout asks for more
 
@@ -27,6 +27,7 @@ class Added:
     created: bool
     inferred: bool = False  # the kind was guessed, so the user may want to correct it
     changes: list[str] = field(default_factory=list)  # what an update changed
+    warning: str | None = None  # the address's host mixes scripts, so it is kept in punycode
 
 
 @dataclass
@@ -94,16 +95,17 @@ def add(
     """Attach a link; the same link on the same item is updated instead of stored twice."""
     _check_kind(kind)
     target, is_path = resolve_target(root, text, cwd=cwd)
+    warning = None if is_path else host_warning(text)
     title, note = _clean(title), _clean(note)
     item_id = item.id if item else None
     with transaction(db):
         found = store.find(db, item_id, target)
         if found is not None:
             changes = _update(db, found, kind, title, note)
-            return Added(store.link(db, found.id), created=False, changes=changes)
+            return Added(store.link(db, found.id), created=False, changes=changes, warning=warning)
         guessed = kind or (_path_kind(target) if is_path else infer_kind(target))
         link_id = store.add(db, item_id, target, is_path, guessed, title or None, note or None)
-    return Added(store.link(db, link_id), created=True, inferred=kind is None)
+    return Added(store.link(db, link_id), created=True, inferred=kind is None, warning=warning)
 
 
 def _update(db: sqlite3.Connection, old: Link, kind, title, note) -> list[str]:

@@ -1,4 +1,7 @@
-"""Views of the diary: weekly entries, open questions, and what a `roadmap log` added. Nothing here prints."""
+"""Views of the diary: weekly entries, open questions, and what a `roadmap log` added. Nothing here prints.
+
+Rich text is ``terminal.Text``: a control character in a note shows written out, never obeyed.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ if TYPE_CHECKING:
 
 def entries_view(found: list[Listed], full: bool = False):
     """Diary weeks, newest first: a digest each, or everything with ``full``."""
-    from rich.text import Text
+    from .terminal import Text
 
     blocks = []
     for listed in found:
@@ -56,7 +59,8 @@ def no_entries(week: int | None, filtered: bool) -> str:
 
 def questions_view(found: list[Question], ages: dict[str, str]):
     """Questions with their age, id and week; an answer under each answered one."""
-    from rich.text import Text
+    from ..urls import shown_url
+    from .terminal import Text
 
     lines = []
     for q in found:
@@ -65,7 +69,8 @@ def questions_view(found: list[Question], ages: dict[str, str]):
             line.append(f"\n{'':12}answered {q.answered_on}: ", "green")
             line.append(q.answer)
             if q.answered_by or q.link:
-                line.append(f" ({', '.join(x for x in (q.answered_by, q.link) if x)})", "dim")
+                shown = (q.answered_by, q.link and shown_url(q.link))
+                line.append(f" ({', '.join(x for x in shown if x)})", "dim")
         if q.set_aside:
             line.append(f"\n{'':12}set aside: its line was taken out of its note", "dim")
         lines.append(line)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .visible import visible_line
+
 _STATE = {"todo": "to do", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 
 
@@ -49,8 +51,10 @@ def problem(p) -> str:
 
 
 def conflict(c) -> str:
+    """One line, its title and device names showing any control character written out: `sync`
+    prints it as data."""
     now = "" if c.now == c.kept else f"; it is {_STATE.get(c.now, c.now)} now"
-    return (
+    return visible_line(
         f"{c.ref} {c.title}: {_STATE.get(c.lost, c.lost)} on {c.lost_device} and "
         f"{_STATE.get(c.kept, c.kept)} on {c.kept_device}, both for {c.day}; "
         f"{_STATE.get(c.kept, c.kept)} stands (recorded last){now}."

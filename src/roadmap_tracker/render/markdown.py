@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..urls import shown_url
+
 __all__ = ["block_quote", "link_list", "link_markdown", "markdown_escape", "markdown_link", "markdown_url"]
 
 # ASCII punctuation that can start inline syntax anywhere in a line. `#` is in
@@ -39,8 +41,9 @@ def markdown_escape(text: str) -> str:
 
 
 def markdown_url(url: str) -> str:
-    """A URL that can sit inside ``(...)`` of a link, even in a table cell."""
-    return "".join(_URL_UNSAFE.get(ch, ch) for ch in url)
+    """A URL that can sit inside ``(...)`` of a link, even in a table cell; a host that mixes
+    scripts in punycode, as everywhere else (``urls.shown_url``)."""
+    return "".join(_URL_UNSAFE.get(ch, ch) for ch in shown_url(url))
 
 
 def markdown_link(text: str, url: str) -> str:

@@ -3,6 +3,12 @@ with Rich only when there is colour to draw.
 
 Rich is imported only when a view needs its layout or the terminal shows colour: a piped
 ``roadmap status`` writes plain lines and never pays for it.
+
+Nothing learner-written reaches the terminal able to act on it: messages, views (plain lines
+through ``styled.Line``, Rich through ``terminal.Text`` and the console's ``terminal.Guard``) and
+a document printed to a terminal show their control characters written out (``visible``). A
+document sent to a file or a pipe (``roadmap export > README.md``) is data and keeps the text
+as given, and JSON escapes what a terminal could act on, meaning the same string.
 """
 
 from __future__ import annotations
@@ -13,11 +19,12 @@ import sys
 from typing import Any
 
 from .styled import Lines
+from .visible import visible, visible_line
 
 
 def message(text: str) -> None:
-    """A message for the person, not data: stderr."""
-    sys.stderr.write(text + "\n")
+    """A message for the person, not data: stderr, one line, its control characters written out."""
+    sys.stderr.write(visible_line(text) + "\n")
 
 
 def messages(lines: list[str]) -> None:
@@ -26,12 +33,26 @@ def messages(lines: list[str]) -> None:
 
 
 def data(text: str) -> None:
-    """Text that is the command's output, written as it is: stdout."""
-    sys.stdout.write(text)
+    """Text that is the command's output (Markdown, YAML, a listing), on stdout: as it is when
+    stdout goes to a file or a pipe, with its control characters written out on a terminal."""
+    sys.stdout.write(visible(text) if _terminal(sys.stdout) else text)
+
+
+# What JSON leaves raw that a terminal acts on: DEL, C1 and the bidirectional controls (JSON
+# itself escapes C0). Written as \uNNNN, the JSON reads back as the very same string.
+_JSON_RAW = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 
 
 def json(value: Any) -> None:
-    sys.stdout.write(_json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    text = _json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write(text.translate(_JSON_RAW) + "\n")
+
+
+def _terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def colour() -> bool:
@@ -64,10 +85,15 @@ def width() -> int:
 
 
 def console():
-    """A Rich console on stdout; Rich honours NO_COLOR and plain pipes by itself."""
+    """A Rich console on stdout; Rich honours NO_COLOR and plain pipes by itself. Whatever it
+    prints shows its control characters written out (``terminal.Guard``)."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    from .terminal import Guard
+
+    out = Console(highlight=False, soft_wrap=False)
+    out.push_render_hook(Guard())
+    return out
 
 
 def show(renderable, **options) -> None:

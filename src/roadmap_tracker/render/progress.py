@@ -2,7 +2,8 @@
 lines that say what a change did. Nothing here prints.
 
 All user text goes into Rich as ``Text`` objects, never as markup, so a title with brackets in
-it prints as written.
+it prints as written; they are ``terminal.Text``, so a control character in it is shown written
+out (``\x1b``), never obeyed. The dashboard's ``Line`` does the same for plain output.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 
 from .styled import Line, Lines
+from .visible import visible_line
 
 if TYPE_CHECKING:
     from ..progress.momentum import Momentum
@@ -71,7 +73,7 @@ def status_view(s: Status, width: int = 80, momentum: Momentum | None = None) ->
     extras = [_extra(step) for step in s.steps]
     label_width = max(map(len, labels), default=0)
     fixed = 2 + number_width + 2 + BAR_WIDTH + 2 + label_width + max((len(e) for e in extras), default=0)
-    title_width = max(12, min(max((cell_len(st.title) for st in s.steps), default=0), width - fixed - 1))
+    title_width = max(12, min(max((cell_len(visible_line(st.title)) for st in s.steps), default=0), width - fixed - 1))
     for step, label, extra in zip(s.steps, labels, extras):
         here = step.number == s.current and step.state != "done"
         mark = "▶" if here else MARK[step.state]
@@ -138,7 +140,9 @@ def _label(step: StepStatus) -> str:
 def step_view(detail: StepDetail):
     from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
+
+    from ..urls import shown_url
+    from .terminal import Text
 
     step = detail.step
     head = Text.assemble(
@@ -175,7 +179,7 @@ def step_view(detail: StepDetail):
         if item.state != "todo" and item.day:
             cell.append(f"  {LABELS[item.state]} {item.day}", "dim")
         if item.url:
-            cell.append_text(Text("\n" + item.url, "blue"))
+            cell.append_text(Text("\n" + shown_url(item.url), "blue"))
         if note:
             cell.append_text(Text("\n" + note.strip(), "dim"))
         grid.add_row(Text.assemble(indent, (BOX[item.state], STYLE[item.state])), Text(item.ref, "cyan"), cell)
@@ -187,7 +191,8 @@ def step_view(detail: StepDetail):
 
 def history_view(events: list[HistoryRow]):
     from rich.table import Table
-    from rich.text import Text
+
+    from .terminal import Text
 
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True, justify="right")
@@ -277,4 +282,5 @@ def sync_lines(report) -> str:
     lines += [f"restored {t}" for t in report.restored]
     if report.changed:
         lines.append(f"edited   {report.changed} objective(s), URL(s) or setting(s)")
-    return "\n".join(lines) + "\n"
+    # A listing for the person, printed as data: its titles show control characters written out.
+    return "\n".join(visible_line(line) for line in lines) + "\n"

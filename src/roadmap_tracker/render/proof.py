@@ -1,11 +1,16 @@
 """Views of the learner's work: links and their checks, deliverables, and the portfolio on
-screen and as Markdown. Nothing here prints."""
+screen and as Markdown. Nothing here prints.
+
+Rich text is ``terminal.Text``, which shows control characters written out, and an address is
+shown as ``urls.shown_url`` spells it (a host that mixes scripts in punycode).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..urls import shown_url
 from .markdown import block_quote, link_list
 from .markdown import markdown_escape as esc
 
@@ -20,7 +25,8 @@ if TYPE_CHECKING:
 def hang(indent: int, *parts):
     """A line indented by ``indent`` whose wrapped continuation keeps the indent."""
     from rich.padding import Padding
-    from rich.text import Text
+
+    from .terminal import Text
 
     return Padding(Text.assemble(*parts), (0, 0, 0, indent))
 
@@ -39,17 +45,18 @@ def where(item: TrackedItem | None) -> str:
 def added(item: TrackedItem | None, done: Added) -> list[str]:
     got = done.link
     if done.created:
-        out = [f"Linked {where(item)}: {got.target} (link {got.id}, {got.kind})."]
+        out = [f"Linked {where(item)}: {shown_url(got.target)} (link {got.id}, {got.kind})."]
         if done.inferred:
             out.append(f"inferred kind: {got.kind}; use --kind to change it")
-        return out
-    if done.changes:
-        return [f"{where(item)} already had {got.target} (link {got.id}); updated {', '.join(done.changes)}."]
-    return [f"{where(item)} already has {got.target} (link {got.id}, {got.kind}); nothing changed."]
+    elif done.changes:
+        out = [f"{where(item)} already had {shown_url(got.target)} (link {got.id}); updated {', '.join(done.changes)}."]
+    else:
+        out = [f"{where(item)} already has {shown_url(got.target)} (link {got.id}, {got.kind}); nothing changed."]
+    return out + ([f"Warning: {done.warning}"] if done.warning else [])
 
 
 def removed(item: TrackedItem | None, gone: Link) -> str:
-    return f"Removed link {gone.id} from {where(item)}: {gone.target}"
+    return f"Removed link {gone.id} from {where(item)}: {shown_url(gone.target)}"
 
 
 def no_links(filtered: bool) -> str:
@@ -75,9 +82,11 @@ def check_result(x: Link) -> str:
 
 def check_lines(run: CheckRun) -> list[str]:
     """What a `links --check` found: each broken or unchecked link, then the counts."""
-    out = [f"broken: link {bad.id} on {bad.ref or '-'}: {bad.target}: {check_result(bad)}" for bad in run.broken]
+    out = [
+        f"broken: link {bad.id} on {bad.ref or '-'}: {shown_url(bad.target)}: {check_result(bad)}" for bad in run.broken
+    ]
     out += [
-        f"not checked: link {cut.id} on {cut.ref or '-'}: {cut.target} (overall time limit reached)"
+        f"not checked: link {cut.id} on {cut.ref or '-'}: {shown_url(cut.target)} (overall time limit reached)"
         for cut in run.unchecked
     ]
     good = len(run.links) - len(run.broken) - len(run.unchecked)
@@ -90,7 +99,8 @@ def check_lines(run: CheckRun) -> list[str]:
 
 def links_table(found: list[Link]):
     from rich.table import Table
-    from rich.text import Text
+
+    from .terminal import Text
 
     table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1))
     for name in ("#", "item", "kind"):
@@ -98,11 +108,11 @@ def links_table(found: list[Link]):
     table.add_column("link", overflow="fold")
     table.add_column("last check")
     for x in found:
-        shown = Text.assemble(*((x.title, "\n") if x.title else ()), (x.target, "blue"))
+        shown = Text.assemble(*((x.title, "\n") if x.title else ()), (shown_url(x.target), "blue"))
         check = Text(check_result(x), {True: "green", False: "red"}.get(x.ok, "dim"))
         if x.checked_at:
             check.append(f" {_day(x.checked_at)}", "dim")
-        table.add_row(str(x.id), Text(x.ref or "-", "cyan"), x.kind, shown, check)
+        table.add_row(str(x.id), Text(x.ref or "-", "cyan"), Text(x.kind), shown, check)
     return table
 
 
@@ -113,7 +123,8 @@ NO_DELIVERABLES = "roadmap.yaml declares no deliverables."
 
 def deliverables_view(found: list[DeliverableReport]):
     from rich.console import Group
-    from rich.text import Text
+
+    from .terminal import Text
 
     parts: list = []
     for d in found:
@@ -143,7 +154,8 @@ def deliverables_view(found: list[DeliverableReport]):
                 )
             )
             parts += [
-                hang(6, (x.kind, "dim"), "  ", x.title + " " if x.title else "", (x.target, "blue")) for x in c.links
+                hang(6, (x.kind, "dim"), "  ", x.title + " " if x.title else "", (shown_url(x.target), "blue"))
+                for x in c.links
             ]
         if d.missing:
             parts.append(hang(2, (f"missing: {d.missing}", "yellow")))
@@ -158,7 +170,8 @@ NO_PROJECTS = "No finished mini projects yet. Check one off with `roadmap check 
 
 def portfolio_view(work: Portfolio):
     from rich.console import Group
-    from rich.text import Text
+
+    from .terminal import Text
 
     parts: list = [Text(f"Portfolio: {_plural(len(work.projects), 'finished mini project')}", "bold")]
     for step in work.steps:
@@ -166,7 +179,8 @@ def portfolio_view(work: Portfolio):
         for p in step.projects:
             parts.append(hang(2, (p.ref, "cyan"), " ", p.title, (f"  done {p.done}", "dim")))
             parts += [
-                hang(6, (x.kind, "dim"), "  ", x.title + " " if x.title else "", (x.target, "blue")) for x in p.links
+                hang(6, (x.kind, "dim"), "  ", x.title + " " if x.title else "", (shown_url(x.target), "blue"))
+                for x in p.links
             ]
         if step.answers:
             parts.append(hang(2, ("Reflections", "bold")))

@@ -1,7 +1,8 @@
 """`roadmap report` on screen (Rich) and as Markdown, and the activity heatmap. Nothing here prints.
 
 The heatmap reads without colour: each level has its own glyph, so NO_COLOR and plain pipes
-show the same calendar as a terminal does.
+show the same calendar as a terminal does. On screen, text is ``terminal.Text``: a control
+character in a title or a note shows written out, never obeyed.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from rich.console import Group
-from rich.text import Text
 
 from ..dates import week_start
 from ..progress.momentum import heatmap
+from ..urls import shown_url
 from .markdown import markdown_escape as esc
 from .markdown import markdown_link
 from .progress import pace_text, streak_text
+from .terminal import Text
 
 if TYPE_CHECKING:
     from ..reports.report import Change, Report
@@ -138,7 +140,7 @@ def report_view(r: Report, width: int = 80, weeks: int = 26) -> Group:
             (
                 x["ref"] or "-",
                 Text.assemble(
-                    (x["kind"], "dim"), "  ", (x["title"] + " ") if x["title"] else "", (x["target"], "blue")
+                    (x["kind"], "dim"), "  ", (x["title"] + " ") if x["title"] else "", (shown_url(x["target"]), "blue")
                 ),
                 x["day"],
             )

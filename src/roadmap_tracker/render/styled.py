@@ -3,11 +3,16 @@
 A view laid out to the width by hand (the status dashboard) is a few hundred short spans;
 building them as Rich ``Text`` would import Rich even when stdout is a pipe with no colour to
 draw. ``Line`` keeps (text, style) spans and uses only ``rich.cells`` for character widths.
+
+A span's text shows its control characters written out (``visible.visible_line``) from the
+moment it joins a line, so widths are measured on what the terminal will show.
 """
 
 from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
+
+from .visible import visible_line
 
 ELLIPSIS = "…"
 
@@ -16,7 +21,7 @@ class Line:
     __slots__ = ("spans",)
 
     def __init__(self, spans: list[tuple[str, str]] | None = None):
-        self.spans = spans if spans is not None else []
+        self.spans = [(visible_line(text), style) for text, style in spans] if spans else []
 
     @classmethod
     def of(cls, *parts: str | tuple[str, str]) -> Line:
@@ -24,7 +29,7 @@ class Line:
         return cls([(p, "") if isinstance(p, str) else p for p in parts])
 
     def add(self, text: str, style: str = "") -> Line:
-        self.spans.append((text, style))
+        self.spans.append((visible_line(text), style))
         return self
 
     def extend(self, other: Line) -> Line:

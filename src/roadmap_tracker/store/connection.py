@@ -151,7 +151,8 @@ def store_error(exc: sqlite3.DatabaseError, path: Path | None) -> StoreError:
         return StoreError(
             f"cannot write {path}: the disk is full ({text})", hint="free some space; nothing was changed"
         )
-    if any(sign in text for sign in ("not a database", "malformed", "corrupt", "disk I/O error")):
+    damage = ("not a database", "malformed", "corrupt", "disk I/O error", "no such table", "no such column")
+    if any(sign in text for sign in damage):
         return StoreError(f"{path} is damaged ({text})", hint=REBUILD_HINT)
     if "readonly" in text or "unable to open" in text:
         return StoreError(f"cannot write {path} ({text})", hint="check the file's permissions")
