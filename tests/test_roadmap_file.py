@@ -142,7 +142,7 @@ def test_huge_file_is_refused_before_reading(tiny):
 def test_not_utf8_is_refused(tiny):
     (tiny.root / "roadmap.yaml").write_bytes(MINIMAL.encode() + b"# \xff\xfe\n")
     result = tiny("status", code=2)
-    assert result.stderr.endswith("roadmap.yaml: not UTF-8 text (byte 184)\n")
+    assert result.stderr.endswith("roadmap.yaml:11:3: not UTF-8 text (byte 0xff); save the file as UTF-8\n")
 
 
 def test_fixing_the_file_recovers(tiny):

@@ -6,21 +6,46 @@ PyYAML's own constructors apply YAML 1.1 typing (``no`` -> False, ``1:30`` ->
 text the user wrote (pydantic converts where the schema wants a number), empty
 and ``null`` become None, duplicate keys and aliases are refused, and each
 value's position is recorded by its path so schema errors can name a line.
+
+Whatever the file holds, reading it either succeeds or raises one
+``RoadmapFileError`` whose message is a single line naming the line and column.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import RoadmapFileError
+from .outline import MAX_ITEM_DEPTH
 
 MAX_BYTES = 10 * 1024 * 1024
+# The deepest path a plan needs: roadmap > steps > a step > resources > an item is four parts,
+# each deeper item adds two (its parent's `items`, then its place there), and an item's values one.
+MAX_DEPTH = 4 + 2 * (MAX_ITEM_DEPTH - 1) + 1
+TOO_DEEP = f"nested too deeply: items may nest {MAX_ITEM_DEPTH} levels under a step; move this part up a level"
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+# What YAML cannot carry in a file: control characters other than tab and line breaks, lone
+# surrogates, U+FFFE and U+FFFF. PyYAML's reader refuses exactly these.
+_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# The line breaks YAML counts, so a line computed here agrees with the lines PyYAML reports.
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# What would break a message over lines, or not print: shown as an escape instead.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# PyYAML's words for a few problems, said the way this tool says them.
+_YAML_PROBLEMS = {
+    "exceeded maximum nesting depth": TOO_DEEP,
+    "but found another document": (
+        "a second YAML document starts here; roadmap.yaml holds one: remove this '---' and merge what follows"
+    ),
 }
 
 Path_ = tuple[str | int, ...]
@@ -42,82 +67,179 @@ class Located:
         return None
 
 
+def file_error(source: str, line: int | None, column: int | None, problem: str) -> RoadmapFileError:
+    """The error for a problem at ``line:column`` of ``source``, kept to one printable line
+    whatever characters the file (or its path) put into it."""
+    return RoadmapFileError(_one_line(source), line, column, _one_line(problem))
+
+
+def _one_line(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
+
+
+def line_col(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of ``text[index]``."""
+    line, start = 1, 0
+    for brk in _BREAK.finditer(text, 0, index):
+        line, start = line + 1, brk.end()
+    return line, index - start + 1
+
+
 def read_source(path: Path) -> bytes:
     """The file's bytes, refusing one too large to be a roadmap before reading it."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise RoadmapFileError(str(path), None, None, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
+            raise file_error(str(path), None, None, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
         return path.read_bytes()
     except OSError as exc:
-        raise RoadmapFileError(str(path), None, None, f"cannot read: {exc.strerror}") from exc
+        raise file_error(str(path), None, None, f"cannot read: {exc.strerror}") from exc
 
 
 def decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RoadmapFileError(str(path), None, None, f"not UTF-8 text (byte {exc.start})") from exc
+        raise _not_utf8(data, exc.start, str(path)) from exc
+
+
+def _not_utf8(data: bytes, start: int, source: str) -> RoadmapFileError:
+    # Counted in bytes, as the diary counts a note's bad byte: the text before it may not be text.
+    line = data.count(b"\n", 0, start) + 1
+    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return file_error(source, line, column, "not UTF-8 text (it is UTF-16); save the file as UTF-8")
+    return file_error(source, line, column, f"not UTF-8 text (byte 0x{data[start]:02x}); save the file as UTF-8")
 
 
 def load_yaml(text: str, source: str) -> Located:
+    located = Located(None)
+    root = _compose(text, source)
+    if root is not None:
+        located.data = _Builder(source, located.marks).build(root, ())
+    return located
+
+
+def _compose(text: str, source: str):
+    """The node tree of the one document in ``text`` (None when it holds none)."""
     import yaml
 
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = None
     try:
-        loader = loader_cls(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        loader = _loader_class()(text)  # the C loader encodes the text here: a lone surrogate fails
+        return loader.get_single_node()
+    except (yaml.reader.ReaderError, UnicodeEncodeError) as exc:
+        # The C reader counts bytes and the Python one characters: find the character ourselves.
+        raise _unreadable(text, source, exc) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        problem = _YAML_PROBLEMS.get(problem, f"invalid YAML: {problem}")
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise RoadmapFileError(source, line, col, f"invalid YAML: {problem}") from exc
+        raise file_error(source, line, col, problem) from exc
     except yaml.YAMLError as exc:
-        raise RoadmapFileError(source, None, None, f"invalid YAML: {exc}") from exc
-    located = Located(None)
-    if root is None:
-        return located
-    located.data = _Builder(source, located.marks).build(root, ())
-    return located
+        raise file_error(source, None, None, f"invalid YAML: {exc}") from exc
+    except ValueError as exc:
+        # PyYAML's pure-Python scanner lets a few through: chr() of an escape past U+10FFFF, int()
+        # of a thousands-digit %YAML version. The C scanner reports them as ScannerErrors.
+        mark = loader.get_mark() if hasattr(loader, "get_mark") else None
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise file_error(source, line, col, f"invalid YAML: {exc}") from exc
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _unreadable(text: str, source: str, exc: Exception) -> RoadmapFileError:
+    found = _UNREADABLE.search(text)
+    if found is None:  # not a character after all: say what the reader said
+        return file_error(source, None, None, f"invalid YAML: {getattr(exc, 'reason', exc)}")
+    char = found.group()
+    line, col = line_col(text, found.start())
+    why = "is this a text file?" if char == "\0" else "most editors do not show it"
+    return file_error(source, line, col, f"{_character(char)} is not allowed in YAML; delete it ({why})")
+
+
+def _character(char: str) -> str:
+    import unicodedata
+
+    code = f"U+{ord(char):04X}"
+    if char == "\0":
+        return f"NUL character {code}"
+    return f"control character {code}" if unicodedata.category(char) == "Cc" else f"character {code}"
+
+
+def _loader_class():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", None) or _python_loader()
+
+
+@functools.cache
+def _python_loader():
+    """PyYAML's pure-Python loader, stopped at the depth the builder allows.
+
+    Its composer recurses once per level and would run out of stack long before the
+    builder's limit; the C composer is bounded by libyaml (1,000 levels)."""
+    import yaml
+
+    class ShallowLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent, index):
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(None, None, "exceeded maximum nesting depth", mark)
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return ShallowLoader
 
 
 class _Builder:
     def __init__(self, source: str, marks: dict):
+        import yaml
+
         self.source = source
         self.marks = marks
         self.seen: set[int] = set()
+        self.scalar, self.sequence = yaml.ScalarNode, yaml.SequenceNode
 
     def fail(self, node, problem: str):
         mark = node.start_mark
-        raise RoadmapFileError(self.source, mark.line + 1, mark.column + 1, problem)
+        raise file_error(self.source, mark.line + 1, mark.column + 1, problem)
+
+    def nearest(self, path: Path_) -> tuple[int, int]:
+        """The mark of ``path``, or of the nearest parent that has one (the root always has)."""
+        while path not in self.marks:
+            path = path[:-1]
+        return self.marks[path]
 
     def build(self, node, path: Path_) -> Any:
-        import yaml
-
         # The composer hands back the same node object for every alias of an
         # anchor; refusing the second visit stops "billion laughs" at once.
         if id(node) in self.seen:
-            self.fail(node, "anchors and aliases (&name / *name) are not supported; write the value out")
+            # The node's own mark is the anchor's: point at where the alias sits instead.
+            line, col = self.nearest(path)
+            problem = "anchors and aliases (&name / *name) are not supported; write the value out"
+            raise file_error(self.source, line, col, problem)
         self.seen.add(id(node))
         if node.tag not in _PLAIN_TAGS:
             self.fail(node, f"YAML tag {node.tag!r} is not supported; remove it")
+        # The path is as long as the node is deep: a cheap bound on our recursion, and pydantic's.
+        if len(path) > MAX_DEPTH:
+            self.fail(node, TOO_DEEP)
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.ScalarNode):
-            if node.style is None and node.value in _NULLS:
-                return None
-            return node.value
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, self.scalar):
+            return self._scalar(node)
+        if isinstance(node, self.sequence):
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, "mapping keys must be plain words")
-            key = key_node.value
-            if key == "<<":
-                self.fail(key_node, "merge keys (<<) are not supported; write the keys out")
+            key = self._key(key_node)
             if key in result:
                 self.fail(key_node, f"duplicate key {key!r}; each key may appear once in a mapping")
             self.marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -125,3 +247,21 @@ class _Builder:
             # build() only fills in positions not yet known.
             result[key] = self.build(value_node, (*path, key))
         return result
+
+    def _scalar(self, node) -> str | None:
+        if node.style is None and node.value in _NULLS:
+            return None
+        # Only a double-quoted scalar has escapes. PyYAML's pure-Python scanner turns `"\ud800"`
+        # into a lone surrogate, which no file or store can hold (libyaml refuses it itself).
+        if node.style == '"' and (found := _SURROGATE.search(node.value)):
+            self.fail(node, f"an escape here gives {_character(found.group())}, which is no text; remove it")
+        return node.value
+
+    def _key(self, node) -> str:
+        if not isinstance(node, self.scalar):
+            self.fail(node, "a key must be a plain word, not a list or a mapping")
+        if node.value == "<<":
+            self.fail(node, "merge keys (<<) are not supported; write the keys out")
+        if node.tag not in _PLAIN_TAGS:
+            self.fail(node, f"YAML tag {node.tag!r} is not supported; remove it")
+        return node.value

@@ -18,6 +18,10 @@ ITEM_LISTS = tuple(LIST_KINDS)
 KIND_LETTER = {"resource": "r", "project": "p", "question": "q"}
 LETTER_KIND = {letter: kind for kind, letter in KIND_LETTER.items()}
 COUNTED_KINDS = ("resource", "project")  # what a step's progress bar counts
+# How many levels of items a step may hold (an item, its `items:`, theirs...). Every level costs a
+# query when references are read and a level of indent when shown; no real plan comes near it, and
+# the limit keeps a runaway file from exhausting the stack of the reader, the validator or `flatten`.
+MAX_ITEM_DEPTH = 32
 
 
 class Row(NamedTuple):

@@ -6,13 +6,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import RoadmapFileError
 from .ids import POSITIONAL
-from .located import Located, decode, load_yaml, read_source
+from .located import Located, decode, file_error, load_yaml, read_source
 from .outline import flatten
 from .schema import Deliverable, Item, Roadmap, Step
 
@@ -23,8 +24,11 @@ def load_roadmap(path: Path, text: str | None = None) -> Roadmap:
     if text is None:
         text = decode(read_source(path), path)
     located = load_yaml(text, source)
+    if not located.marks:  # no document at all: an empty file, or comments alone
+        raise file_error(source, 1, 1, "the file holds no roadmap; write its version, title and steps")
     if not isinstance(located.data, dict):
-        raise RoadmapFileError(source, 1, 1, "expected a mapping with version, title and steps")
+        line, col = located.marks[()]
+        raise file_error(source, line, col, "expected a mapping with version, title and steps")
     try:
         roadmap = Roadmap.model_validate(located.data)
     except ValidationError as exc:
@@ -33,16 +37,19 @@ def load_roadmap(path: Path, text: str | None = None) -> Roadmap:
     return roadmap
 
 
+# pydantic names parts of its own schema in a location ("function-after[...]", "list[...]").
+_SCHEMA_PART = re.compile(r"[\w-]+\[.*\]", re.DOTALL)
+
+
 def _located_error(exc: ValidationError, located: Located, source: str) -> RoadmapFileError:
     errors = exc.errors(include_url=False)
     # A misspelt key also makes the real one "missing"; the unknown key, with its suggestion, helps more.
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    # pydantic puts validator names ("function-after[...]") into the location; drop them.
-    loc = tuple(part for part in err["loc"] if isinstance(part, int) or "[" not in str(part))
+    loc = _data_loc(err["loc"], located.data)
     line, col = located.where(loc) or (None, None)
     field = _dotted(loc)
     kind = err["type"]
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and loc:
         problem = f"unknown key {loc[-1]!r}"
         model = _model_at(loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1) if model else []
@@ -52,12 +59,39 @@ def _located_error(exc: ValidationError, located: Located, source: str) -> Roadm
     elif kind == "missing":
         problem = f"{field}: required key is missing"
     else:
-        msg = err["msg"]
-        msg = msg.removeprefix("Value error, ")
-        if kind in ("string_too_short",) and loc and loc[-1] == "title":
-            msg = "must not be empty"
-        problem = f"{field}: {msg}"
-    return RoadmapFileError(source, line, col, problem)
+        problem = f"{field}: {_said_plainly(err)}"
+    return file_error(source, line, col, problem)
+
+
+def _data_loc(loc: tuple, data) -> tuple:
+    """pydantic's location of an error without its schema's own names: a part is kept when it is
+    in the data (a key like `notes[1]` is a key), or when it is the key the data lacks."""
+    kept, here = [], data
+    for part in loc:
+        inside = (isinstance(here, dict) and part in here) or (
+            isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here)
+        )
+        if not inside and isinstance(part, str) and _SCHEMA_PART.fullmatch(part):
+            continue
+        here = here[part] if inside else None
+        kept.append(part)
+    return tuple(kept)
+
+
+def _said_plainly(err: dict) -> str:
+    """pydantic's message, or ours where its words would puzzle someone editing a YAML file."""
+    kind, loc = err["type"], err["loc"]
+    if kind == "string_too_short" or (kind == "string_type" and err.get("input") is None):
+        return "must not be empty"
+    if kind == "string_type":
+        return "must be text, not a list or a mapping"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
+        return "must be one word, without spaces"
+    if kind.startswith("date_"):
+        return "must be a date written YYYY-MM-DD, such as 2026-11-02"
+    if kind == "int_parsing_size":
+        return "the number is far too large"
+    return err["msg"].removeprefix("Value error, ")
 
 
 def _dotted(loc: tuple) -> str:
@@ -93,13 +127,13 @@ def _check_ids(roadmap: Roadmap, located: Located, source: str) -> None:
         mark = located.where((*row.path, "id")) if row.explicit_id else located.where(row.path)
         if row.explicit_id and POSITIONAL.match(row.key):
             line, col = mark or (None, None)
-            raise RoadmapFileError(
+            raise file_error(
                 source, line, col, f"id {row.key!r} looks like a step number; choose an id with a letter in it"
             )
         if row.key in seen:
             line, col = mark or (None, None)
             first = located.where(seen[row.key])
-            raise RoadmapFileError(
+            raise file_error(
                 source,
                 line,
                 col,

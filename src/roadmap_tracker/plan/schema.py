@@ -6,14 +6,16 @@ These are input models only; the tables live in ``store/tables.py``, and
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from ..dates import DATE_ORDERS, WEEKDAYS
+from ..dates import DATE_ORDERS, MAX_YEAR, MIN_YEAR, WEEKDAYS
 from ..errors import BadURL
 from ..urls import LINK_KINDS, normalize_url
+from ..workspace import ROADMAP_FILE, STORE_DIR
 
 SCHEMA_VERSION = 1
 RULES = ("done-projects", "links", "attached", "checked")
@@ -78,6 +80,38 @@ class Deliverable(_Model):
         return self
 
 
+# What notes_dir may not lie in: the store's folder, the history folder (history/files.py's
+# HISTORY_DIR) and the plan itself. Compared case-blind, as macOS and Windows compare names.
+_KEPT = {name.casefold() for name in (STORE_DIR, "history", ROADMAP_FILE)}
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_NAME_MAX = 255  # bytes in one folder name, on every common file system
+
+
+def _inside_workspace(value: str) -> str:
+    """notes_dir names a folder inside the workspace: the diary is written there, so a path that
+    leads elsewhere would put the learner's notes where they never chose."""
+    inside = "notes must live inside the workspace: give a folder in it, such as 'notes'"
+    parts = re.split(r"[\\/]", value)  # a plan written on Windows may use either separator
+    if value.startswith(("/", "\\")) or _DRIVE.match(value):
+        raise ValueError(f"{value!r} is an absolute path; {inside}")
+    if value.startswith("~"):
+        raise ValueError(f"{value!r} points into a home folder; {inside}")
+    if ".." in parts:
+        raise ValueError(f"{value!r} climbs out of the workspace with '..'; {inside}")
+    names = [part for part in parts if part not in ("", ".")]
+    if not names:
+        raise ValueError(f"{value!r} is the workspace itself; {inside}")
+    if names[0].casefold() in _KEPT:
+        where = f"{value!r}" if len(names) == 1 else f"{value!r} lies in {names[0]}, which"
+        raise ValueError(f"{where} belongs to roadmap-tracker itself; give another folder, such as 'notes'")
+    if _CONTROL.search(value):
+        raise ValueError(f"{value!r} holds a control character; give a plain folder name, such as 'notes'")
+    if any(len(name.encode("utf-8", "surrogatepass")) > _NAME_MAX for name in names):
+        raise ValueError(f"a folder name is longer than {_NAME_MAX} bytes; give a shorter one, such as 'notes'")
+    return value
+
+
 class Roadmap(_Model):
     version: int
     title: Text
@@ -99,4 +133,14 @@ class Roadmap(_Model):
             )
         if value < 1:
             raise ValueError("version must be 1")
+        return value
+
+    _notes_inside = field_validator("notes_dir")(_inside_workspace)
+
+    @field_validator("started")
+    @classmethod
+    def _supported_year(cls, value: date | None) -> date | None:
+        # The years every date the tool reads must fall in (dates.parse_date); week numbers count from here.
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise ValueError(f"{value.isoformat()} is outside {MIN_YEAR}-{MAX_YEAR}: check the year")
         return value
