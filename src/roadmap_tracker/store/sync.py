@@ -20,23 +20,28 @@ if TYPE_CHECKING:
     from .plan_rows import SyncReport
 
 
-def _changed(db: sqlite3.Connection, ws: Workspace) -> tuple[bytes, os.stat_result] | None:
+def _changed(db: sqlite3.Connection, ws: Workspace, *, look: bool = False) -> tuple[bytes, os.stat_result] | None:
     """The file's bytes and stat when it changed since the last sync, else None.
 
-    Cheap check: size and mtime, then a hash only if those moved; the bytes read
+    Cheap check: size and mtime, then a hash only if those moved (or, with ``look``, always:
+    a file rewritten within the clock's resolution keeps its size and time); the bytes read
     for the hash are the ones the sync then loads.
     """
     try:
         st = ws.roadmap_file.stat()
     except OSError:
+        if look:
+            raise
         return None  # the command itself will report the missing file
     row = db.execute("SELECT source_size, source_mtime_ns, source_hash FROM roadmap WHERE id = 1").fetchone()
-    if row and row["source_size"] == st.st_size and row["source_mtime_ns"] == st.st_mtime_ns:
+    if not look and row and row["source_size"] == st.st_size and row["source_mtime_ns"] == st.st_mtime_ns:
         return None
     from ..plan.located import read_source
 
     data = read_source(ws.roadmap_file)
     if row and digest(data) == row["source_hash"]:
+        if (row["source_size"], row["source_mtime_ns"]) == (st.st_size, st.st_mtime_ns):
+            return None
         with transaction(db):
             db.execute(
                 "UPDATE roadmap SET source_size = ?, source_mtime_ns = ? WHERE id = 1", (st.st_size, st.st_mtime_ns)
@@ -46,17 +51,17 @@ def _changed(db: sqlite3.Connection, ws: Workspace) -> tuple[bytes, os.stat_resu
 
 
 def sync(db: sqlite3.Connection, ws: Workspace, *, force: bool = False) -> SyncReport | None:
-    """Sync if roadmap.yaml changed (or always with ``force``); None when nothing was read."""
-    if force:
-        from ..plan.located import read_source
-
-        st = ws.roadmap_file.stat()
-        data = read_source(ws.roadmap_file)
-    else:
-        changed = _changed(db, ws)
-        if changed is None:
+    """Sync if roadmap.yaml changed; None when it did not. With ``force`` (`roadmap sync`) the
+    file is hashed whatever its size and time say, and a file the same as last time gives an
+    empty report without being parsed again: the store already holds what it says."""
+    changed = _changed(db, ws, look=force)
+    if changed is None:
+        if not force:
             return None
-        data, st = changed
+        from .plan_rows import SyncReport
+
+        return SyncReport()
+    data, st = changed
     # Only now, with a file to load: the schema brings in pydantic.
     from ..plan.located import decode
     from ..plan.outline import flatten
