@@ -19,11 +19,12 @@ def _at(text: str | None, after: str) -> str:
     at = ""
     if text:
         try:
-            when = datetime.fromisoformat(text if "T" in text else f"{text}T00:00:00+00:00")
+            # A day (YYYY-MM-DD) is that day's start in UTC; anything longer is a time.
+            when = datetime.fromisoformat(text if len(text) > 10 else f"{text}T00:00:00+00:00")
             if when.tzinfo is None:
                 when = when.replace(tzinfo=datetime.now().astimezone().tzinfo)
             at = store.format_at(when)
-        except ValueError:
+        except (ValueError, OverflowError):
             at = ""
     if not at or at <= after:
         base = datetime.fromisoformat(after) if after else datetime.fromisoformat("2000-01-01T00:00:00+00:00")

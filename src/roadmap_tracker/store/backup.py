@@ -79,7 +79,18 @@ def replace_all(db: sqlite3.Connection, tables: dict[str, list[dict]]) -> None:
         rows = tables[table]
         if rows:
             columns = list(rows[0])
+            key = [columns.index(c.strip()) for c in KEYS.get(table, "id").split(",")]
+            values = sorted((tuple(r[c] for c in columns) for r in rows), key=lambda v: [v[i] for i in key])
+            # In key order, as exported: the trigger that keeps each item's state from its events
+            # takes the last event inserted, which must be the latest.
             db.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [tuple(r[c] for c in columns) for r in rows],
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
             )
+
+
+def leave_history_task(db: sqlite3.Connection) -> None:
+    """Leave the store the task of writing its rows out to the history file (``history.seed``),
+    which the next command does if the caller does not get to it."""
+    from .records import WRITE_HISTORY
+
+    db.execute("INSERT OR IGNORE INTO store_task (name) VALUES (?)", (WRITE_HISTORY,))
