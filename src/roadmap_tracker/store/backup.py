@@ -71,18 +71,36 @@ def note_paths_in(db_path: Path) -> set[str]:
 
 def replace_all(db: sqlite3.Connection, tables: dict[str, list[dict]]) -> None:
     """Empty every table and insert these rows, keeping their ids (the caller holds the transaction)."""
+    from .migrations import count_step_tally
+
     # Ids are kept as they were, so a child may come before its parent; check at commit.
     db.execute("PRAGMA defer_foreign_keys = ON")
     for table in reversed(TABLES):  # an empty store may still hold a synced plan
         db.execute(f"DELETE FROM {table}")
+    # The triggers that copy each event's state onto its item and count each step's items fire
+    # once per row: at 100,000 items most of a restore. The backup holds every item's state (its
+    # latest event's, as the restore's checks made sure), so they are set aside while the rows go
+    # in, and the tally is counted once afterwards.
+    kept = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
+        "('event_sets_state', 'item_tally_insert', 'item_tally_update', 'item_tally_delete')"
+    ).fetchall()
+    for name, _ in kept:
+        db.execute(f"DROP TRIGGER {name}")
+    _insert(db, tables)
+    count_step_tally(db)
+    for _, sql in kept:
+        db.execute(sql)
+
+
+def _insert(db: sqlite3.Connection, tables: dict[str, list[dict]]) -> None:
     for table in TABLES:
         rows = tables[table]
         if rows:
             columns = list(rows[0])
             key = [columns.index(c.strip()) for c in KEYS.get(table, "id").split(",")]
             values = sorted((tuple(r[c] for c in columns) for r in rows), key=lambda v: [v[i] for i in key])
-            # In key order, as exported: the trigger that keeps each item's state from its events
-            # takes the last event inserted, which must be the latest.
+            # In key order, as exported: the same backup always makes the same store.
             db.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
             )
