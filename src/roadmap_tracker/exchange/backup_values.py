@@ -61,10 +61,9 @@ def text(value: str) -> Problem:
 
 
 def characters(value: str) -> Problem:
-    """No NUL (no path or terminal takes one), and encodable, which a lone surrogate (JSON's
-    "\\ud800") is not: SQLite and every file write would fail on it."""
-    if "\x00" in value:
-        return "holds a NUL character"
+    """Encodable, which a lone surrogate (JSON's "\\ud800") is not: SQLite and every file write
+    would fail on it. A NUL is text the tool took in (an answer typed in the editor) and keeps, and
+    the terminal is shown it written out; paths and ids refuse it themselves."""
     if not value.isascii():
         try:
             value.encode("utf-8")
@@ -139,7 +138,8 @@ _SPACE = re.compile(r"\s")
 
 def key(value: str) -> Problem:
     """An item's id: one word, as roadmap.yaml's ids and the ids made from titles are."""
-    return None if value and not _SPACE.search(value) else f"{shown(value)} is not an id (one word, no spaces)"
+    plain = value and not _SPACE.search(value) and not _CONTROL.search(value)
+    return None if plain else f"{shown(value)} is not an id (one word, no spaces)"
 
 
 _RECORD_ID = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")
