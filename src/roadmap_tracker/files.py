@@ -30,6 +30,20 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         raise
 
 
+def sync_dir(path: Path) -> None:
+    """Make the renames and new files in a folder durable, as far as the file system allows."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def digest(data: bytes) -> str:
     """The SHA-256 of a file's bytes, to tell whether it changed."""
     import hashlib  # only once a file's size or time moved: most commands never hash anything

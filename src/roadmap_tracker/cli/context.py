@@ -59,7 +59,6 @@ def bring_up_to_date(ws: Workspace, *, force: bool = False):
     from ..store.connection import connect, open_copy, writable
     from ..store.sync import sync
 
-    fresh = not ws.db_path.exists()
     if writable(ws.db_path):
         _set_empty_store_aside(ws)
         fresh = not ws.db_path.exists()
@@ -70,6 +69,7 @@ def bring_up_to_date(ws: Workspace, *, force: bool = False):
     else:
         from ..render import workspace as workspace_view
 
+        fresh = not ws.db_path.exists()
         # Reading needs no write access: the store is brought up to date in memory, keeps no
         # history lines, and refuses every change once the command starts (see ``transaction``).
         db = open_copy(ws.db_path)

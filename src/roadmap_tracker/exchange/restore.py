@@ -29,16 +29,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..clock import file_stamp
 from ..errors import NotEmpty
-from ..files import atomic_write, digest
+from ..files import atomic_write, digest, sync_dir
 from ..store import backup as store
 from ..store.backup import TABLES
-from ..store.connection import connect, transaction
+from ..store.connection import checkpoint, connect, transaction
 from ..workspace import BACKUPS_DIR, ROADMAP_FILE, STORE_DIR, Workspace, ignore_store
 from .backup import Backup
 
@@ -228,7 +227,7 @@ def _move_plan(backup: Backup, aside: Path, root: Path) -> Path | None:
         kept = root / STORE_DIR / BACKUPS_DIR / f"roadmap-{file_stamp()}-before-restore.yaml"
         atomic_write(kept, target.read_text(encoding="utf-8", errors="replace"))
     os.replace(aside / ROADMAP_FILE, target)
-    _sync_dir(root)
+    sync_dir(root)
     return kept
 
 
@@ -253,7 +252,7 @@ def _move_notes(aside: Path, root: Path, notes_dir: str, *, keep_newer: bool = F
     for name in sorted(os.listdir(source)):
         if not (keep_newer and os.path.lexists(folder / name)):
             os.replace(source / name, folder / name)
-    _sync_dir(folder)
+    sync_dir(folder)
 
 
 def _put_store(staged: Path, db_path: Path) -> None:
@@ -261,15 +260,11 @@ def _put_store(staged: Path, db_path: Path) -> None:
     was there (without progress) is checkpointed first, so no journal of it is left to be read
     into the new one."""
     if db_path.exists():
-        old = sqlite3.connect(db_path)
-        try:
-            old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            old.close()
+        checkpoint(db_path)
     for end in ("-wal", "-shm", "-journal"):
         db_path.with_name(db_path.name + end).unlink(missing_ok=True)
     os.replace(staged, db_path)
-    _sync_dir(db_path.parent)
+    sync_dir(db_path.parent)
 
 
 def _write_history(root: Path, db_path: Path) -> None:
@@ -344,17 +339,3 @@ def _running(pid: str) -> bool:
     except (PermissionError, OverflowError, OSError):
         return True  # someone else's, or unknowable: leave it
     return True
-
-
-def _sync_dir(path: Path) -> None:
-    """Make the renames in a folder durable, as far as the file system allows."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

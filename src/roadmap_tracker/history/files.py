@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import StoreError
+from ..files import sync_dir
 from ..workspace import Workspace
 
 HISTORY_DIR = "history"
@@ -150,7 +151,7 @@ def append(path: Path, lines: list[str]) -> tuple[int, int, Callable[[], None]]:
         raise
     os.close(fd)
     if created:
-        _sync_dir(path.parent)
+        sync_dir(path.parent)
 
     def take_back() -> None:
         fd2 = os.open(path, os.O_RDWR)
@@ -170,19 +171,6 @@ def _truncate(fd: int, path: Path, size: int | None) -> None:
         os.fsync(fd)
     except OSError:
         pass
-
-
-def _sync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class Writer:

@@ -165,6 +165,17 @@ REBUILD_HINT = (
 )
 
 
+def checkpoint(path: Path) -> None:
+    """Fold the store's WAL into its file and empty it, so nothing of it is left in a journal."""
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.DatabaseError as exc:
+        raise store_error(exc, path) from exc
+    finally:
+        db.close()
+
+
 def set_aside(path: Path, why: str) -> Path:
     """Move the store (and its journal files, so the copy still opens) aside as ``<name>.<why>-<time>``;
     the next command builds a new one from the workspace's text."""
