@@ -6,7 +6,7 @@ import json
 import shutil
 import sqlite3
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from roadmap_tracker.cli import app
@@ -392,7 +392,14 @@ def _run(ws: Runner, command: tuple) -> None:
 
 def _seen(ws: Runner) -> dict:
     view = views(ws)
-    return {"status": view["status"], "history": view["history"], "links": view["links"], "backup": view["backup"]}
+    conflicts = json.loads(ws("sync", "--json").stdout)["conflicts"]  # kept as records arrive, or found by a rebuild
+    return {
+        "status": view["status"],
+        "history": view["history"],
+        "links": view["links"],
+        "backup": view["backup"],
+        "conflicts": conflicts,
+    }
 
 
 def _exchange(a: Runner, b: Runner) -> None:
@@ -415,6 +422,7 @@ def _drop_store(ws: Runner) -> None:
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first=commands, second=commands, together=commands)
+@example(first=[("check", "fit", DAYS[1])], second=[("start", "fit", DAYS[1])], together=[])  # a conflict
 def test_two_machines_end_with_the_same_store_whichever_records_arrive_first(tmp_path_factory, first, second, together):
     base = tmp_path_factory.mktemp("order")
     a = workspace_from(base, PLAN, name="a")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roadmap_tracker.cli import app
+from roadmap_tracker.store.items import refs
 
 from conftest import workspace_from
 
@@ -387,3 +389,36 @@ def test_undo_walks_back_and_refuses_the_tools_own_changes(roadmap):
         roadmap("undo")
     assert roadmap.states() == dict.fromkeys(roadmap.states(), "todo")
     assert roadmap("undo", code=2).stderr.startswith("Error: there is no change to undo")
+
+
+# What `status` lists next, as the first version of the query found it: every live item sorted.
+_NEXT_REFERENCE = """SELECT i.id FROM item i JOIN item s ON s.id = i.step_id
+    WHERE i.roadmap_id = 1 AND i.kind IN ('resource', 'project') AND i.archived_at IS NULL
+      AND i.state IN ('todo', 'in_progress') AND s.state NOT IN ('done', 'skipped')
+      AND (i.state = 'in_progress' OR s.position >= ?)
+    ORDER BY i.state = 'todo', i.seq LIMIT ?"""
+
+_REFS = [f"{s}.{k}{n}" for s in (1, 2, 3) for k, n in (("r", 1), ("r", 2), ("r", 3), ("p", 1))]
+_moves = st.lists(
+    st.tuples(st.sampled_from(["check", "start", "skip", "uncheck"]), st.sampled_from([*_REFS, "1", "2", "3"])),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(moves=_moves)
+def test_what_comes_next_is_what_sorting_every_item_gives(roadmap, moves):
+    for command, ref in moves:
+        roadmap.cli.invoke(app, ["--workspace", str(roadmap.root), command, ref])  # some are refused: fine
+    data = status(roadmap)
+    if data["current"] is None:
+        assert data["next"] == []
+        return
+    ids = [r[0] for r in roadmap.query(_NEXT_REFERENCE, data["current"], 5)]
+    db = sqlite3.connect(roadmap.db_path)
+    try:
+        shown = refs(db, ids)
+    finally:
+        db.close()
+    assert [n["ref"] for n in data["next"]] == [shown[i] for i in ids]

@@ -15,6 +15,8 @@ from roadmap_tracker.cli import app
 from roadmap_tracker.progress.momentum import activity, momentum, progress_as_of, streaks
 from roadmap_tracker.render.progress import momentum_line, pace_text
 from roadmap_tracker.render.report import heatmap_view
+from roadmap_tracker.store import diary as store_diary
+from roadmap_tracker.store import progress as store_progress
 
 from conftest import Runner
 from test_export import PLAN
@@ -152,6 +154,21 @@ def test_percent_from_events_agrees_with_status(weeks):
     assert progress_as_of(db, date(2026, 11, 1)) == (0, 6)  # nothing skipped yet: six to count
 
 
+def test_counts_before_and_after_every_event_are_those_the_events_give(weeks):
+    """Before the first event and after the last, the counts come from the items' current states
+    without reading the events: they must be what reading the events gives."""
+    weeks("check", "2.p1", "--date", "2026-12-30")  # done again, an auto event for step 2 before it
+    weeks("uncheck", "2.p1", "--date", "2026-12-20")  # dated before the last, recorded after it
+    weeks("skip", "1.r1", "--date", "2026-12-25")
+    db = sqlite3.connect(weeks.db_path)
+    db.row_factory = sqlite3.Row
+    days = [date(2026, 10, 1), date(2026, 11, 2), date(2026, 12, 30), date(2026, 12, 31), date(2100, 1, 1)]
+    for day in days:
+        assert sorted(store_progress.step_counts_as_of(db, day)) == sorted(
+            store_progress._step_counts_from_events(db, day)
+        ), day
+
+
 def test_report_as_markdown(weeks):
     text = weeks("report", "--week", "2", "--format", "markdown").stdout
     assert text.startswith(
@@ -251,6 +268,28 @@ def test_an_undone_change_is_no_activity(roadmap):
     finally:
         db.close()
     assert _momentum(roadmap, date(2026, 11, 15)).active_weeks == 1
+
+
+def test_the_weeks_of_the_streak_are_the_weeks_of_the_activity(weeks):
+    """The streak counts weeks in SQL over the whole history; they must be the weeks of the days
+    ``activity`` gives, including days before the roadmap started and days an undo touched."""
+    weeks("uncheck", "1.r2", "--date", "2026-10-20")  # before week 1
+    weeks("uncheck", "2.p1", "--date", "2025-12-31")  # far before, a year back
+    weeks("check", "1.r1", "--date", "2026-11-25")
+    weeks("undo")  # the change of 11-25 is undone: that week is left with no activity
+    weeks("start", "1.r2", "--date", "2026-11-11")
+    weeks("undo")  # a week that keeps other activity
+    db = sqlite3.connect(weeks.db_path)
+    db.row_factory = sqlite3.Row
+    week1 = date(2026, 11, 2)
+    for until in (date(2026, 10, 1), date(2026, 11, 12), date(2026, 12, 31)):
+        days = activity(db, until)
+        expected = {(day - week1).days // 7 + 1 for day in days}
+        shown = store_progress.hand_change_weeks(db, week1, until) | {
+            (date.fromisoformat(d) - week1).days // 7 + 1 for d in store_diary.written_days(db, date.min, until)
+        }
+        assert shown == expected, until
+    assert expected == {-43, -1, 1, 2, 3}
 
 
 def test_status_shows_momentum_in_one_line(roadmap):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -148,6 +149,21 @@ def test_one_item_set_two_ways_on_one_day_resolves_by_time_and_sync_lists_it(mac
     assert laptop("sync").stdout == f"conflict {line}\n"
     listed = json.loads(laptop("sync", "--json").stdout)["conflicts"]
     assert [(c["ref"], c["lost"], c["kept"]) for c in listed] == [("1.p1", "in_progress", "done")]
+    shutil.rmtree(laptop.root / ".roadmap")  # a store built again from the files finds it too
+    assert line in laptop("status").stderr.splitlines()
+    assert laptop("sync").stdout == f"conflict {line}\n"
+    desktop("status")  # and the machine whose change stood, once it has the other's record
+    git(laptop.root, "push", "-q", "origin", "main")
+    git(desktop.root, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    assert line in desktop("status").stderr.splitlines()
+    assert desktop("sync").stdout == f"conflict {line}\n"
+    db = sqlite3.connect(desktop.db_path)  # a store from before conflicts were kept finds them as it upgrades
+    with db:
+        db.execute("DROP TABLE conflict")
+        db.execute("DELETE FROM _migrations WHERE name = 'm011_conflicts'")
+        db.execute("PRAGMA user_version = 11")
+    db.close()
+    assert desktop("sync").stdout == f"conflict {line}\n"
 
 
 def test_an_item_renamed_on_one_machine_keeps_what_the_other_recorded(machines):

@@ -50,8 +50,7 @@ def report(
     if fmt is TextFormat.markdown:
         output.data(report_markdown(data))
         return
-    # Laid out to the width already, like `status`: Rich's wrapping would cost seconds on a long period.
-    output.console().print(report_view(data, output.width()), no_wrap=True, overflow="ellipsis")
+    output.lines(report_view(data, output.width()))
 
 
 @app.command()

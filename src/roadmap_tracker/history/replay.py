@@ -96,7 +96,7 @@ def catch_up(
         for mark in new_marks:
             store.set_file_mark(db, mark)
         reported = _report(db, problems + waiting)
-        conflicts = store_progress.conflicts(db, [r.id for r in fresh if r.op == "state"])
+        conflicts = store_progress.note_conflicts(db, [r.id for r in fresh if r.op == "state"])
     sources = sorted({_name(r) for r in fresh})
     return CaughtUp(applied, sources, False, reported, conflicts, touched)
 
@@ -122,11 +122,12 @@ def _rebuild(db: sqlite3.Connection, ws: Workspace, found: list[files.HistoryFil
         problems += bad
         store.set_file_mark(db, mark)
     records, dupes = _unique(records, getattr(db, "device", None))
-    known = set(store_progress.conflicts(db, None))  # said when they first came in
+    known = set(store_progress.conflicts(db))  # said when they first came in
     store.forget_progress(db)
     applied, waiting, _ = _apply(db, records, bulk=len(records) > _BULK)
     reported = _report(db, problems + dupes + waiting)
-    conflicts = [c for c in store_progress.conflicts(db, None) if c not in known]
+    store_progress.note_conflicts(db, None)
+    conflicts = [c for c in store_progress.conflicts(db) if c not in known]
     sources = sorted({_name(r) for r in records})
     return CaughtUp(applied, sources, True, reported, conflicts)
 

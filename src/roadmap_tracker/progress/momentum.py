@@ -71,13 +71,19 @@ def activity(db: sqlite3.Connection, until: date, since: date | None = None) -> 
             days[date.fromisoformat(day)] = n
         except ValueError:
             continue  # a hand-edited day that is no date counts for nothing
-    for day in store_diary.written_days(db, low, until):
-        try:
-            when = date.fromisoformat(day)
-        except ValueError:
-            continue
+    for when in _diary_days(db, low, until):
         days[when] = days.get(when, 0) + 1
     return days
+
+
+def _diary_days(db: sqlite3.Connection, since: date, until: date) -> list[date]:
+    out = []
+    for day in store_diary.written_days(db, since, until):
+        try:
+            out.append(date.fromisoformat(day))
+        except ValueError:
+            continue
+    return out
 
 
 def streaks(weeks: set[int], current: int) -> tuple[int, int]:
@@ -108,7 +114,8 @@ def momentum(
     if done is None or total is None:
         done, total = progress_as_of(db, as_of)
     week1 = cal.first_day  # cal.index's arithmetic, with week 1 found once for years of active days
-    weeks = {(day - week1).days // 7 + 1 for day in activity(db, as_of)}
+    weeks = store.hand_change_weeks(db, week1, as_of)
+    weeks |= {(day - week1).days // 7 + 1 for day in _diary_days(db, date.min, as_of)}
     current = cal.index(as_of)
     streak, longest = streaks(weeks, current)
     m = Momentum(as_of, streak, longest, len(weeks), done, total)

@@ -73,14 +73,24 @@ def status_view(s: Status, width: int = 80, momentum: Momentum | None = None) ->
     extras = [_extra(step) for step in s.steps]
     label_width = max(map(len, labels), default=0)
     fixed = 2 + number_width + 2 + BAR_WIDTH + 2 + label_width + max((len(e) for e in extras), default=0)
-    title_width = max(12, min(max((cell_len(visible_line(st.title)) for st in s.steps), default=0), width - fixed - 1))
-    for step, label, extra in zip(s.steps, labels, extras):
+    title_cells = [cell_len(visible_line(st.title)) for st in s.steps]
+    title_width = max(12, min(max(title_cells, default=0), width - fixed - 1))
+    # No step's line is wider than this: measuring 2,000 of them again cost more than the rest.
+    steps_fit = fixed + 1 + title_width <= width
+    fitted: set[int] = set()
+    for step, label, extra, cells in zip(s.steps, labels, extras, title_cells):
         here = step.number == s.current and step.state != "done"
         mark = "▶" if here else MARK[step.state]
-        title = Line.of((step.title, "bold" if here else "")).truncate(title_width, pad=True)
+        title = Line.of((step.title, "bold" if here else ""))
+        if cells > title_width:
+            title.truncate(title_width, pad=True)
+        else:
+            title.add(" " * (title_width - cells))
         line = Line.of((mark, STYLE[step.state]), " ", (f"{step.number:>{number_width}}.", "cyan"), " ")
         line.extend(title).add(" ").extend(Line(bar(step.fraction)))
         parts.append(line.add(" ").add(label.ljust(label_width)).add(extra.rstrip(), "dim"))
+        if steps_fit:
+            fitted.add(id(line))
     if s.deliverables:
         parts += [Line(), Line.of(("Deliverables", "bold"))]
         for d in s.deliverables:
@@ -111,10 +121,8 @@ def status_view(s: Status, width: int = 80, momentum: Momentum | None = None) ->
         parts += [Line(), Line.of(("Archived (removed from roadmap.yaml, history kept)", "bold"))]
         for a in s.archived:
             parts.append(Line.of(f"  {a.key}  {a.title}  {LABELS[a.state]} {a.day}, {a.events} events"))
-    for part in parts[1:]:
-        # Every line but the headline fits the width, so the view prints without wrapping.
-        part.truncate(width)
-    return Lines(parts)
+    # Every line but the headline fits the width, so the view prints without wrapping.
+    return Lines([parts[0], *(part if id(part) in fitted else part.truncate(width) for part in parts[1:])])
 
 
 def _extra(step: StepStatus) -> str:

@@ -28,6 +28,14 @@ class Line:
         """Parts are plain strings or (text, style) pairs, as in Rich's ``Text.assemble``."""
         return cls([(p, "") if isinstance(p, str) else p for p in parts])
 
+    @classmethod
+    def shown(cls, spans: list[tuple[str, str]]) -> Line:
+        """A line of spans whose text shows its control characters already (``visible_line``,
+        or the tool's own words): the quick way to build the rows of a long listing."""
+        line = cls.__new__(cls)
+        line.spans = spans
+        return line
+
     def add(self, text: str, style: str = "") -> Line:
         self.spans.append((visible_line(text), style))
         return self
@@ -46,21 +54,23 @@ class Line:
 
     def truncate(self, width: int, *, pad: bool = False) -> Line:
         """Cut to ``width`` cells, ending in an ellipsis when anything was cut; pad with spaces."""
-        if self.cells > width:
+        size = self.cells
+        if size > width:
             kept, room = [], max(width - 1, 0)
             for text, style in self.spans:
                 if room <= 0:
                     break
-                size = cell_len(text)
-                if size > room:
+                cells = cell_len(text)
+                if cells > room:
                     text = set_cell_size(text, room)
-                    size = room
+                    cells = room
                 kept.append((text, style))
-                room -= size
+                room -= cells
             # set_cell_size pads a split double-width character with a space, so this is exact.
             self.spans = [*kept, (ELLIPSIS, kept[-1][1] if kept else "")]
-        if pad and self.cells < width:
-            self.spans.append((" " * (width - self.cells), ""))
+            size = width
+        if pad and size < width:
+            self.spans.append((" " * (width - size), ""))
         return self
 
 
@@ -73,8 +83,3 @@ class Lines:
     @property
     def plain(self) -> str:
         return "\n".join(line.plain for line in self.lines)
-
-    def to_rich(self):
-        from rich.text import Text
-
-        return Text("\n").join(Text.assemble(*line.spans) for line in self.lines)

@@ -366,3 +366,30 @@ def m009_history(db: sqlite3.Connection) -> None:
 def m010_step_titles(db: sqlite3.Connection) -> None:
     # A diary week names its step by title: reading ten years of notes looks one up per week.
     _run(db, "CREATE INDEX ix_item_kind_title ON item (kind, title)")
+
+
+@migration
+def m011_conflicts(db: sqlite3.Connection) -> None:
+    # The conflicts records from elsewhere made, kept when they arrive: `roadmap sync` lists them
+    # all, and finding them again over fifty years of events took longer than the command.
+    # (progress.note_conflicts finds them the same way.)
+    _run(
+        db,
+        """CREATE TABLE conflict (
+            lost_uid VARCHAR NOT NULL,
+            kept_uid VARCHAR NOT NULL,
+            PRIMARY KEY (lost_uid, kept_uid))""",
+        """INSERT INTO conflict (lost_uid, kept_uid)
+           SELECT a.uid, b.uid FROM event b CROSS JOIN event a ON a.item_id = b.item_id AND +a.day = b.day
+                AND a.state != b.state AND (a.recorded_at, a.uid) < (b.recorded_at, b.uid)
+                AND a.after_uid IS b.after_uid
+           JOIN record ra ON ra.uid = a.uid JOIN record rb ON rb.uid = b.uid AND rb.device != ra.device
+           WHERE +a.auto = 0 AND b.auto = 0""",
+    )
+
+
+@migration
+def m012_open_items(db: sqlite3.Connection) -> None:
+    # The live items by state in plan order: `status` lists what is started and what comes next
+    # without sorting the whole plan.
+    _run(db, "CREATE INDEX ix_item_open ON item (state, seq) WHERE archived_at IS NULL")

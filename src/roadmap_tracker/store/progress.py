@@ -162,6 +162,18 @@ def step_counts(db: sqlite3.Connection) -> list[StepCounts]:
 def step_counts_as_of(db: sqlite3.Connection, day: date) -> list[tuple[str, int, int, int]]:
     """(step state, items, done, skipped) per live step, with the states items had on ``day``:
     each one's latest event dated on or before it."""
+    first, last = db.execute("SELECT MIN(day), MAX(day) FROM event").fetchone()
+    # On or after the last day any event is dated, every item is in its current state, which
+    # the triggers keep (with each step's tally); before the first, every item is to do. A report
+    # over the whole history asks both, and each would otherwise read every event of every item.
+    if last is None or day.isoformat() >= last:
+        return [(s.state, s.total, s.done, s.skipped) for s in step_counts(db)]
+    if day.isoformat() < first:
+        return [("todo", s.total, 0, 0) for s in step_counts(db)]
+    return _step_counts_from_events(db, day)
+
+
+def _step_counts_from_events(db: sqlite3.Connection, day: date) -> list[tuple[str, int, int, int]]:
     rows = db.execute(
         """WITH st AS (
                SELECT i.id, i.kind, i.step_id, COALESCE((SELECT e.state FROM event e WHERE e.item_id = i.id
@@ -181,18 +193,23 @@ def step_counts_as_of(db: sqlite3.Connection, day: date) -> list[tuple[str, int,
 
 def next_items(db: sqlite3.Connection, current: int, limit: int) -> list[int]:
     """Ids of work already started anywhere, then of what is still to do from step ``current`` on."""
-    return [
-        r[0]
-        for r in db.execute(
-            """SELECT i.id FROM item i JOIN item s ON s.id = i.step_id
-               WHERE i.roadmap_id = ? AND i.kind IN ('resource', 'project') AND i.archived_at IS NULL
-                 AND i.state IN ('todo', 'in_progress') AND s.state NOT IN ('done', 'skipped')
-                 AND (i.state = 'in_progress' OR s.position >= ?)
-               ORDER BY i.state = 'todo', i.seq
-               LIMIT ?""",
-            (ROADMAP_ID, current, limit),
-        )
-    ]
+    # Each part read from the live items by state in plan order (ix_item_open), so it stops at
+    # ``limit`` rows instead of sorting every item of the plan; items of a step come after it
+    # in plan order, so what is to do is looked for from the current step's place on.
+    part = """SELECT * FROM (SELECT i.id FROM item i CROSS JOIN item s ON s.id = i.step_id
+                  WHERE i.archived_at IS NULL AND i.state = '{state}' AND i.kind IN ('resource', 'project')
+                    AND s.state NOT IN ('done', 'skipped') {where}
+                  ORDER BY i.seq LIMIT :limit)"""
+    from_here = """AND s.position >= :current AND i.seq > (SELECT MIN(seq) FROM item
+                   WHERE kind = 'step' AND position = :current AND archived_at IS NULL)"""
+    rows = db.execute(
+        part.format(state="in_progress", where="")
+        + " UNION ALL "
+        + part.format(state="todo", where=from_here)
+        + " LIMIT :limit",
+        {"current": current, "limit": limit},
+    )
+    return [r[0] for r in rows]
 
 
 def event_counts(db: sqlite3.Connection, item_ids: list[int]) -> dict[int, int]:
@@ -286,6 +303,36 @@ def later_event(db: sqlite3.Connection, event_id: int) -> int | None:
     return row[0] if row else None
 
 
+def hand_change_weeks(db: sqlite3.Connection, week1: date, until: date) -> set[int]:
+    """The weeks (1 is the one starting on ``week1``) holding a progress change made by hand, up
+    to ``until``, that stands. The streak asks this of the whole history: one DISTINCT over the
+    (auto, day) index, weeks counted by SQLite, and the few days an undo touched looked at again."""
+    # Days before week1 fall in week 0 and below, as Python's floor division puts them.
+    week = "(CAST(julianday(day) - julianday(:week1) AS INTEGER) + 7000000) / 7 - 999999"
+    touched = json.dumps(_undo_days(db))
+    params = {"week1": week1.isoformat(), "until": until.isoformat(), "touched": touched}
+    rows = db.execute(
+        f"""SELECT DISTINCT {week} FROM event WHERE auto = 0 AND day <= :until
+              AND day NOT IN (SELECT value FROM json_each(:touched))
+            UNION SELECT DISTINCT {week} FROM event WHERE auto = 0 AND day <= :until
+              AND day IN (SELECT value FROM json_each(:touched)) AND {_STANDS.format(e="event")}""",
+        params,
+    )
+    return {r[0] for r in rows if r[0] is not None}  # None: a day that is no date counts for nothing
+
+
+def _undo_days(db: sqlite3.Connection) -> list[str]:
+    """The days that hold an undo or a change undone."""
+    return [
+        r[0]
+        for r in db.execute(
+            # (+auto: found by the undo index, not by the one that holds every change by hand.)
+            """SELECT day FROM event WHERE undoes IS NOT NULL AND +auto = 0
+               UNION SELECT day FROM event WHERE id IN (SELECT undoes FROM event WHERE undoes IS NOT NULL)"""
+        )
+    ]
+
+
 def hand_changes_by_day(db: sqlite3.Connection, since: date, until: date) -> list[tuple[str, int]]:
     """(day, changes) for the progress changes made by hand in a period that stand: neither the
     tool's own step changes, nor an undo, nor undone."""
@@ -295,14 +342,7 @@ def hand_changes_by_day(db: sqlite3.Connection, since: date, until: date) -> lis
     counts = dict(
         db.execute("SELECT day, COUNT(*) FROM event WHERE auto = 0 AND day BETWEEN ? AND ? GROUP BY day", period)
     )
-    touched = [
-        r[0]
-        for r in db.execute(
-            """SELECT day FROM event WHERE undoes IS NOT NULL AND auto = 0
-               UNION SELECT day FROM event WHERE id IN (SELECT undoes FROM event WHERE undoes IS NOT NULL)"""
-        )
-        if r[0] in counts
-    ]
+    touched = [day for day in _undo_days(db) if day in counts]
     if touched:
         for day in touched:
             del counts[day]
@@ -367,27 +407,55 @@ class Conflict(NamedTuple):
     now: str  # the item's state now (a later change may have settled it since)
 
 
-def conflicts(db: sqlite3.Connection, uids: list[str] | None = None) -> list[Conflict]:
-    """Changes made by hand on two devices on top of the same earlier change of an item, same day,
-    different states: all of them, or those that records just applied (``uids``, which sort after
-    every record held) made. A change made after seeing the other is no disagreement."""
+# Two changes of an item on the same day, on two devices, each made on top of the same earlier
+# change, to different states: (the one recorded first, the one recorded last).
+_PAIRS = """SELECT a.uid, b.uid FROM {first} CROSS JOIN event a ON a.item_id = b.item_id AND +a.day = b.day
+              AND a.state != b.state AND (a.recorded_at, a.uid) < (b.recorded_at, b.uid)
+              AND a.after_uid IS b.after_uid
+            JOIN record ra ON ra.uid = a.uid JOIN record rb ON rb.uid = b.uid AND rb.device != ra.device
+            WHERE +a.auto = 0 AND b.auto = 0"""
+# (CROSS JOIN: the other event is found by its item, never by the day, which many events share,
+# and before the records are read: most changes have no other change that day.)
+
+
+def note_conflicts(db: sqlite3.Connection, uids: list[str] | None = None) -> list[Conflict]:
+    """Find the conflicts that records just applied (``uids``, which sort after every record held)
+    made, or with None every conflict the events hold, keep them in the ``conflict`` table, and
+    return those not kept before. Only records from elsewhere make one: a change made here is made
+    on top of every change the store holds."""
     if uids is not None and not uids:
         return []
-    pair = """SELECT b.item_id, i.title, b.day, a.state, ra.device, b.state, rb.device, i.state, b.recorded_at
-              FROM {first} JOIN event a ON a.item_id = b.item_id AND +a.day = b.day
-                   AND a.state != b.state AND (a.recorded_at, a.uid) < (b.recorded_at, b.uid)
-                   AND a.after_uid IS b.after_uid
-              JOIN record ra ON ra.uid = a.uid JOIN record rb ON rb.uid = b.uid AND rb.device != ra.device
-              JOIN item i ON i.id = b.item_id
-              WHERE +a.auto = 0 AND b.auto = 0"""
-    # (+: the other event is found by its item, never by the day, which many events share.)
     if uids is None:
-        sql, params = pair.format(first="event b"), ()
+        pairs = db.execute(_PAIRS.format(first="event b")).fetchall()
     else:
-        # New records sort after every record held (else all are applied again, and this is asked
-        # of all): a new event is the later of any pair it makes, found from its id.
-        new = "(SELECT value AS uid FROM json_each(?1)) n CROSS JOIN event b ON b.uid = n.uid"
-        sql, params = pair.format(first=new), (json.dumps(uids),)
-    rows = [r[:8] for r in db.execute(f"SELECT * FROM ({sql}) ORDER BY 3, 9", params)]
+        new = "(SELECT value AS uid FROM json_each(?)) n CROSS JOIN event b ON b.uid = n.uid"
+        pairs = db.execute(_PAIRS.format(first=new), (json.dumps(uids),)).fetchall()
+    found = [tuple(p) for p in pairs]
+    if not found:
+        return []
+    kept = {tuple(r) for r in db.execute("SELECT lost_uid, kept_uid FROM conflict")}
+    fresh = [p for p in found if p not in kept]
+    db.executemany("INSERT INTO conflict (lost_uid, kept_uid) VALUES (?, ?)", fresh)
+    return _conflicts(db, fresh)
+
+
+def conflicts(db: sqlite3.Connection) -> list[Conflict]:
+    """Every conflict the store keeps (``note_conflicts``), by day."""
+    return _conflicts(db, None)
+
+
+def _conflicts(db: sqlite3.Connection, pairs: list[tuple[str, str]] | None) -> list[Conflict]:
+    where = (
+        ""
+        if pairs is None
+        else "WHERE (c.lost_uid, c.kept_uid) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))"
+    )
+    rows = db.execute(
+        f"""SELECT b.item_id, i.title, b.day, a.state, ra.device, b.state, rb.device, i.state
+            FROM conflict c JOIN event a ON a.uid = c.lost_uid JOIN event b ON b.uid = c.kept_uid
+                 JOIN record ra ON ra.uid = a.uid JOIN record rb ON rb.uid = b.uid JOIN item i ON i.id = b.item_id
+            {where} ORDER BY b.day, b.recorded_at, b.uid, a.recorded_at, a.uid""",
+        () if pairs is None else (json.dumps(pairs),),
+    ).fetchall()
     shown = refs(db, [r[0] for r in rows])
     return [Conflict(r[0], shown[r[0]], *r[1:]) for r in rows]

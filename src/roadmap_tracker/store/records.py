@@ -107,7 +107,7 @@ def count(db: sqlite3.Connection) -> int:
 def forget_progress(db: sqlite3.Connection) -> None:
     """Empty everything the records built, before applying them all again in order. Rows that come
     from roadmap.yaml and notes/ stay; so do the questions (their answers are records)."""
-    for table in ("event", "link_alias", "link", "answer", "record", "item_alias"):
+    for table in ("conflict", "event", "link_alias", "link", "answer", "record", "item_alias"):
         db.execute(f"DELETE FROM {table}")
     db.execute("UPDATE item SET state = 'todo', state_day = NULL WHERE state != 'todo' OR state_day IS NOT NULL")
     db.execute(

@@ -46,6 +46,7 @@ class ItemRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("roadmap_id", "key"),
         Index("ix_item_step", "step_id"),
+        Index("ix_item_open", "state", "seq", sqlite_where=text("archived_at IS NULL")),
         Index("ix_item_step_state", "step_id", "kind", "state"),
         Index("ix_item_live_kind", "kind", "position", sqlite_where=text("archived_at IS NULL")),
         Index("ix_item_kind_title", "kind", "title"),
@@ -258,3 +259,12 @@ class StoreTaskRow(SQLModel, table=True):
 
     __tablename__ = "store_task"
     name: str = Field(primary_key=True)
+
+
+class ConflictRow(SQLModel, table=True):
+    """Two changes of one item on the same day from two devices, each made without seeing the
+    other, by record id: the one recorded first (lost) and the one that stands (kept)."""
+
+    __tablename__ = "conflict"
+    lost_uid: str = Field(primary_key=True)
+    kept_uid: str = Field(primary_key=True)
