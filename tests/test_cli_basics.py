@@ -9,15 +9,36 @@ import sys
 
 import pytest
 import typer.main
+from typer.core import TyperGroup
 
 from roadmap_tracker import __version__
 from roadmap_tracker.cli import app
+from roadmap_tracker.cli.app import COMMANDS, load_command
 
 
-def test_every_command_has_help_text():
-    command = typer.main.get_command(app)
-    for name, sub in command.commands.items():
+def test_every_command_has_help_text_and_help_lists_it_from_its_docstring():
+    assert len(COMMANDS) == 23
+    for name, (_, summary) in COMMANDS.items():
+        sub = load_command(name)
         assert sub.help and len(sub.help.strip()) > 20, f"`roadmap {name}` has no help text"
+        # `roadmap --help` shortens the first paragraph of the docstring, kept in COMMANDS.
+        assert " ".join(sub.help.split("\n\n")[0].split()) == summary, name
+
+
+@pytest.mark.parametrize("columns", ["50", "80", "200"])
+def test_help_lists_the_commands_as_click_would(monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", columns)
+    group = typer.main.get_command(app)
+
+    def listing(format_commands, *args) -> str:
+        with group.make_context("roadmap", []) as ctx:
+            formatter = ctx.make_formatter()
+            format_commands(*args, ctx, formatter)
+        return formatter.getvalue()
+
+    listed = {"ours": listing(group.format_commands), "click": listing(TyperGroup.format_commands, group)}
+    assert listed["ours"] == listed["click"]  # Click's own loads each command and reads its docstring
+    assert listed["ours"].startswith("Commands:\n  init ")
 
 
 def test_help_lists_the_everyday_commands_first(roadmap):

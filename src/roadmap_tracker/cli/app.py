@@ -11,36 +11,79 @@ from typer._click.core import Context, Parameter
 from typer._click.exceptions import ClickException
 from typer.core import TyperGroup, TyperOption
 
-from .. import __version__
 from ..errors import EXIT_CODE_HELP, ExitCode, RoadmapError
 
-# Each command and the module that defines it, in the order `roadmap --help` lists them: the
-# everyday ones first. Only the module of the command that runs is imported.
+# Each command, the module that defines it, and the first paragraph of its docstring (its
+# --help), in the order `roadmap --help` lists them: the everyday ones first. Only the module of
+# the command that runs is imported; `roadmap --help` lists the commands from here, importing
+# none (tests/test_cli_basics.py holds each summary to its docstring).
 COMMANDS = {
-    "init": "progress",
-    "status": "progress",
-    "show": "progress",
-    "check": "progress",
-    "uncheck": "progress",
-    "start": "progress",
-    "skip": "progress",
-    "history": "progress",
-    "undo": "progress",
-    "sync": "progress",
-    "log": "diary",
-    "logs": "diary",
-    "questions": "diary",
-    "reflect": "diary",
-    "link": "proof",
-    "unlink": "proof",
-    "links": "proof",
-    "deliverables": "proof",
-    "portfolio": "proof",
-    "report": "exchange",
-    "export": "exchange",
-    "restore": "exchange",
-    "import": "exchange",
+    "init": (
+        "progress",
+        "Create roadmap.yaml (the bundled deep-learning roadmap unless --from), notes/ and the progress store.",
+    ),
+    "status": ("progress", "Show overall progress, a bar per step, deliverables and what to do next."),
+    "show": ("progress", "Show one step in full: objective, every item with its state, dates done."),
+    "check": ("progress", "Mark items done. Checking every item of a step marks the step done."),
+    "uncheck": ("progress", "Mark items as still to do (the history keeps what they were)."),
+    "start": ("progress", "Mark items in progress."),
+    "skip": ("progress", "Skip items: they leave the count and show as skipped, never as done."),
+    "history": ("progress", "Show progress events, newest first."),
+    "undo": ("progress", "Undo a change: the latest made by hand, or the one `roadmap history` numbers ID."),
+    "sync": (
+        "progress",
+        (
+            "Re-read roadmap.yaml, notes/ and history/ now; print what changed, and any change made on two "
+            "machines that disagreed (the one recorded last stands)."
+        ),
+    ),
+    "log": ("diary", "Add to this week's diary entry, mirrored in notes/weekN.md."),
+    "logs": ("diary", "Show diary entries, newest first; --week N shows one week in full."),
+    "questions": ("diary", "Open questions from your diary, until they are answered."),
+    "reflect": ("diary", "Answer a step's reflection questions in your editor; earlier answers are kept as history."),
+    "link": (
+        "proof",
+        (
+            "Attach a link (a repo, blog post, demo, notebook…) or a workspace file to an item, or to the roadmap"
+            " with `-`."
+        ),
+    ),
+    "unlink": ("proof", "Remove a link from an item (or from the roadmap with `-`)."),
+    "links": (
+        "proof",
+        "List links with the result of their last check; --check checks them now (exit 1 if any is broken).",
+    ),
+    "deliverables": ("proof", "Show each deliverable: count/target, what counted toward it and what is still missing."),
+    "portfolio": (
+        "proof",
+        (
+            "Show your finished mini projects with their step, date, links and reflections; --format markdown for"
+            " a README."
+        ),
+    ),
+    "report": (
+        "exchange",
+        (
+            "What happened in a period (this week by default): items done, started and skipped, diary weeks and "
+            "their concepts, questions, links, the change in percentage, and momentum: streaks of active weeks, "
+            "an activity calendar and a forecast at the recent pace."
+        ),
+    ),
+    "export": (
+        "exchange",
+        (
+            "Export the roadmap with your progress: a GitHub README (checklist, items with dates and links, "
+            "reflections, deliverables, diary digest), or with --format json a complete backup for `roadmap "
+            "restore`."
+        ),
+    ),
+    "restore": (
+        "exchange",
+        "Rebuild a workspace from a JSON backup: roadmap.yaml, the progress store and the diary notes.",
+    ),
+    "import": ("exchange", "Turn a Markdown roadmap into roadmap.yaml; ticked boxes become progress."),
 }
+
 
 ENVIRONMENT = {
     "ROADMAP_HOME": "the workspace to use, like --workspace",
@@ -106,10 +149,9 @@ def _with_global_options(command):
 
 def load_command(name: str):
     """Build one command from the module that defines it."""
-    module_name = COMMANDS.get(name)
-    if module_name is None:
+    if name not in COMMANDS:
         return None
-    module = importlib.import_module(f".{module_name}", __package__)
+    module = importlib.import_module(f".{COMMANDS[name][0]}", __package__)
     app: typer.Typer = module.app
     options = {"pretty_exceptions_short": True, "rich_markup_mode": None}
     for info in app.registered_commands:
@@ -160,6 +202,15 @@ class _Group(TyperGroup):
         command = load_command(name)
         return _with_global_options(command) if command is not None else None
 
+    def format_commands(self, ctx, formatter):
+        """The command list of `roadmap --help`, as Click lays it out, from ``COMMANDS``: loading
+        every command's module to read its docstring would double the time --help takes."""
+        from typer._click.utils import make_default_short_help
+
+        limit = formatter.width - 6 - max(map(len, COMMANDS))
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, make_default_short_help(s, limit).strip()) for name, (_, s) in COMMANDS.items()])
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -206,7 +257,9 @@ app = typer.Typer(
 
 def _version(value: bool):
     if value:
-        sys.stdout.write(f"roadmap-tracker {__version__}\n")
+        from ..console import version_line
+
+        sys.stdout.write(version_line())
         raise typer.Exit()
 
 
