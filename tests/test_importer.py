@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roadmap_tracker.exchange.markdown.reader import (
+    PLAIN_LINK,
     ImportReport,
     MarkdownImportError,
     Unplaced,
@@ -684,6 +685,88 @@ def test_slugify_is_the_projects_own():
     assert slugify("数组 和 链表") == "数组-和-链表"
     long = slugify("Starting the Journey Towards Generative AI (GPT4, Mistral 7B, LLAMA)")
     assert long == "starting-the-journey-towards-generative-ai-gpt4" and len(long) <= 48
+
+
+# ------------------------------------------------------------------ a large generated roadmap
+
+# Link targets markdown-it reads as they are, and ones it encodes (a non-ASCII host in punycode,
+# non-ASCII and stray "%" percent-encoded): the plan keeps the address as markdown-it reads it.
+GENERATED_ADDRESSES = (
+    "https://example.com/{k}/{i}",
+    "http://Example.org:8080/{k}?i={i}&x=y#part",
+    "https://exämple.com/{k}/{i}",
+    "https://example.com/ü/{k}-{i}",
+    "https://example.com/%7E{k}/a%zz{i}",
+)
+
+
+def generated_roadmap(steps: int) -> tuple[str, list[dict], dict[str, str], list[Unplaced]]:
+    """A big roadmap in every shape the importer reads, with the plan, states and lines left out it must give."""
+    from markdown_it import MarkdownIt
+
+    read_as = MarkdownIt("commonmark").normalizeLink
+    lines = ["# A generated roadmap", "", "Steps with resources, projects, questions, code and HTML.", ""]
+    plan, states, left_out = [], {}, []
+
+    def add(*more: str) -> int:
+        lines.extend(more)
+        return len(lines) - len(more) + 1  # the line number of the first
+
+    for k in range(1, steps + 1):
+        sid = f"topic-{k}"
+        add(f"## Step {k}: topic *{k}*", "", f"Learn **topic {k}** well.", "", "### Resources", "")
+        resources = []
+        for i in range(1, 6):
+            url = GENERATED_ADDRESSES[(k + i) % len(GENERATED_ADDRESSES)].format(k=k, i=i)
+            box = "x" if (k * i) % 3 == 0 else " "
+            mark = " (skipped)" if (k + i) % 7 == 0 else " (in progress)" if (k + i) % 11 == 0 else ""
+            add(f"- [{box}] [Reading {k}.{i}: `code` and _words_]({url}) by **someone**{mark}")
+            resources.append({"title": f"Reading {k}.{i}: code and words", "url": read_as(url), "note": "by someone"})
+            state = "done" if box == "x" else {" (skipped)": "skipped", " (in progress)": "in_progress"}.get(mark)
+            if state:
+                states[f"{sid}/reading-{k}-{i}-code-and-words"] = state
+        first = add(f"- ~~[Old {k}](https://example.com/old/{k})~~", "", "```", f"code {k}", "```", "")
+        left_out += [Unplaced(first, f"- ~~[Old {k}](https://example.com/old/{k})~~", "struck out")]
+        left_out += [Unplaced(first + 3, f"code {k}", "code")]
+        add("### Projects", "", f"- [ ] Build {k}", f"  - [x] Part {k}.a", f"  - a note on build {k}", "")
+        add("    | col | val |", "    |---|---|", f"    | a{k} | [b](https://example.com/b/{k}) |", "")
+        add(f"- [ ] Build {k}", "")  # the same title twice: the second needs an id of its own
+        first = add("<div>", f"html {k}", "</div>", "")
+        left_out += [Unplaced(first + n, text, "HTML") for n, text in enumerate(["<div>", f"html {k}", "</div>"])]
+        add("### Questions", "", f"- Why {k}?", "")
+        states[f"{sid}/part-{k}-a"] = "done"
+        note = f"a note on build {k}\n\ncol | val\na{k} | b (https://example.com/b/{k})"
+        builds = [{"title": f"Build {k}", "note": note, "items": [{"title": f"Part {k}.a"}]}]
+        builds.append({"id": f"{sid}/build-{k}-2", "title": f"Build {k}"})
+        plan.append(
+            {
+                "id": sid,
+                "title": f"topic {k}",
+                "objective": f"Learn topic {k} well.",
+                "resources": resources,
+                "projects": builds,
+                "questions": [{"title": f"Why {k}?"}],
+            }
+        )
+    return "\n".join(lines) + "\n", plan, states, left_out
+
+
+def test_a_large_generated_roadmap_imports_every_item_state_and_line():
+    text, plan, states, left_out = generated_roadmap(300)
+    data, got_states, report = run(text, source="big.md")
+    assert data["steps"] == plan and data["deliverables"] == []
+    assert got_states == states and report.days == {} and report.warnings == []
+    assert report.unplaced == left_out
+    assert (report.steps, report.items) == (300, 300 * 9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(PLAIN_LINK, fullmatch=True))
+def test_the_addresses_read_as_plain_are_the_ones_markdown_it_leaves_as_they_are(url):
+    # The importer skips markdown-it's normalizing for these; it must be because it changes nothing.
+    from markdown_it import MarkdownIt
+
+    assert MarkdownIt("commonmark").normalizeLink(url) == url
 
 
 # ------------------------------------------------------------------ the corpus

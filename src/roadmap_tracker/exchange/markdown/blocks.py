@@ -13,13 +13,29 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the importer parses; this module only walks the tree it hands over
-    from markdown_it.tree import SyntaxTreeNode
+if TYPE_CHECKING:  # the importer parses; this module only walks the tokens it hands over
+    from markdown_it.token import Token
 
-__all__ = ["BOX", "Block", "Link", "ListItem", "Note", "Text", "has_boxes", "plain_are_notes", "read_blocks"]
+    Node = tuple[Token, list["Node"]]  # a block's opening (or only) token, and the blocks inside it
+
+__all__ = [
+    "BOX",
+    "Block",
+    "Link",
+    "ListItem",
+    "Note",
+    "Text",
+    "block_tree",
+    "has_boxes",
+    "plain_are_notes",
+    "read_blocks",
+]
 
 BOX = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
-_LISTS = ("bullet_list", "ordered_list")
+_LISTS = ("bullet_list_open", "ordered_list_open")
+_VERBATIM = ("code_block", "fence", "html_block")
+_SPANS_OPEN = ("strong_open", "em_open", "s_open")
+_SPANS_CLOSE = ("strong_close", "em_close", "s_close")
 
 
 @dataclass
@@ -48,8 +64,15 @@ class Text:
 
     def share(self, spans: list[tuple[int, int]], end: int | None = None) -> float:
         """Share of the letters and digits of plain[:end] that lie inside spans."""
-        idx = [i for i, c in enumerate(self.plain[:end]) if c.isalnum()]
-        return sum(any(a <= i < b for a, b in spans) for i in idx) / len(idx) if idx else 0.0
+        text = self.plain[:end]
+        total = sum(map(str.isalnum, text)) if spans else 0
+        inside = reach = 0
+        for a, b in sorted(spans) if total else ():  # spans may overlap: count each letter once
+            a = max(a, reach)
+            if b > a:
+                inside += sum(map(str.isalnum, text[a:b]))
+                reach = b
+        return inside / total if total else 0.0
 
     @property
     def own_links(self) -> list[Link]:
@@ -133,124 +156,147 @@ class Block:
     end: int = 0  # the last source line
 
 
-def _line(node: SyntaxTreeNode) -> int:
-    return node.map[0] + 1 if node.map else 0
+def block_tree(tokens: list[Token]) -> list[Node]:
+    """markdown-it's token stream as nested blocks: each block's opening (or only) token with the
+    blocks inside it. markdown-it's SyntaxTreeNode would also make a node of every inline token,
+    which on a big file costs more than reading them; inline tokens are read flat instead."""
+    root: list[Node] = []
+    stack = [root]
+    for token in tokens:
+        if token.nesting < 0:
+            stack.pop()
+            continue
+        inside: list[Node] = []
+        stack[-1].append((token, inside))
+        if token.nesting > 0:
+            stack.append(inside)
+    return root
 
 
-def _end(node: SyntaxTreeNode) -> int:
-    return node.map[1] if node.map else 0
+def _line(token: Token) -> int:
+    return token.map[0] + 1 if token.map else 0
 
 
-def _inline(node: SyntaxTreeNode, line: int | None = None) -> Text:
-    text, parts, stack, pos = Text(line=_line(node) if line is None else line), [], [], 0
+def _end(token: Token) -> int:
+    return token.map[1] if token.map else 0
 
-    def walk(n: SyntaxTreeNode) -> None:
-        nonlocal pos
-        for c in n.children:
-            if c.type in ("text", "code_inline", "softbreak", "hardbreak"):
-                s = c.content if c.type in ("text", "code_inline") else "\n"
-                parts.append(s)
-                pos += len(s)
-            elif c.type == "image" and stack:
-                stack[-1].alt = stack[-1].alt or c.content
-            elif c.type == "image":  # not part of plain: an image names nothing, but a note keeps it
-                text.images.append((pos, c.content, c.attrs.get("src") or ""))
-            elif c.type == "link":
-                stack.append(Link(c.attrs.get("href") or "", pos, pos))
-                walk(c)
-                link = stack.pop()
-                link.end = pos
-                text.links.append(link)
-            elif c.type in ("strong", "em", "s"):
-                start = pos
-                walk(c)
-                (text.struck if c.type == "s" else text.emph).append((start, pos))
-            elif c.type != "image":
-                walk(c)
 
-    walk(node.children[0] if node.type != "inline" and node.children else node)
+def _first(inside: list[Node]) -> Token | None:
+    return inside[0][0] if inside else None
+
+
+def _inline(inline: Token | None, owner: Token, line: int | None = None) -> Text:
+    """The text of markdown-it's ``inline`` token; ``owner`` is the block whose source lines it spans."""
+    text, parts, links, opened, pos = Text(line=_line(owner) if line is None else line), [], [], [], 0
+    for c in (inline.children or ()) if inline is not None else ():
+        kind = c.type
+        if kind == "text" or kind == "code_inline":
+            parts.append(c.content)
+            pos += len(c.content)
+        elif kind == "softbreak" or kind == "hardbreak":
+            parts.append("\n")
+            pos += 1
+        elif kind == "image" and links:
+            links[-1].alt = links[-1].alt or c.content
+        elif kind == "image":  # not part of plain: an image names nothing, but a note keeps it
+            text.images.append((pos, c.content, c.attrs.get("src") or ""))
+        elif kind == "link_open":
+            links.append(Link(c.attrs.get("href") or "", pos, pos))
+        elif kind == "link_close":
+            link = links.pop()
+            link.end = pos
+            text.links.append(link)
+        elif kind in _SPANS_OPEN:
+            opened.append(pos)
+        elif kind in _SPANS_CLOSE:  # markdown-it nests them properly: the last one opened closes first
+            (text.struck if kind == "s_close" else text.emph).append((opened.pop(), pos))
     text.plain = "".join(parts)
     text.links.sort(key=lambda k: k.start)
-    text.end = max(text.line, _end(node) or text.line + text.plain.count("\n"))
+    text.end = max(text.line, _end(owner) or text.line + text.plain.count("\n"))
     return text
 
 
-def _raw(node: SyntaxTreeNode) -> Text:
-    return Text(node.content.rstrip("\n"), _line(node), end=_end(node))
+def _raw(token: Token) -> Text:
+    return Text(token.content.rstrip("\n"), _line(token), end=_end(token))
 
 
-def read_blocks(nodes: list[SyntaxTreeNode], out: list[Block]) -> list[Block]:
+def _rows(table: list[Node]) -> list[list[tuple[Token, Token | None, Token]]]:
+    """Each row of a table (header first) as its cells: (cell, its inline token, the row)."""
+    return [[(cell, _first(inside), tr) for cell, inside in cells] for _, part in table for tr, cells in part]
+
+
+def read_blocks(nodes: list[Node], out: list[Block]) -> list[Block]:
     previous = None
-    for node in nodes:
-        if node.type in ("heading", "paragraph"):
-            level = int(node.tag[1]) if node.type == "heading" else 0
-            out.append(Block("heading" if level else "para", _line(node), _inline(node), level, end=_end(node)))
-        elif node.type in _LISTS:
+    for token, inside in nodes:
+        kind = token.type
+        if kind == "heading_open" or kind == "paragraph_open":
+            level = int(token.tag[1]) if kind == "heading_open" else 0
+            text = _inline(_first(inside), token)
+            out.append(Block("heading" if level else "para", _line(token), text, level, end=_end(token)))
+        elif kind in _LISTS:
             items: list[ListItem] = []
-            for li in node.children:
-                if li.children and li.children[0].type == "heading":
+            for li in inside:
+                if li[1] and li[1][0][0].type == "heading_open":
                     # "- ### Arrays" (jwasham): the heading opens a section and what follows belongs to it
                     out.extend([Block("list", items[0].line, items=items, end=items[-1].end)] if items else [])
                     items = []
-                    read_blocks(li.children, out)
+                    read_blocks(li[1], out)
                 else:
                     items.append(_item(li))
             out.extend([Block("list", items[0].line, items=items, end=items[-1].end)] if items else [])
-        elif node.type == "table":
-            rows = [
-                [_inline(cell, _line(tr)) for cell in tr.children] for part in node.children for tr in part.children
-            ]
-            out.append(Block("table", _line(node), rows=rows, end=_end(node)))
-        elif node.type == "blockquote":
-            read_blocks(node.children, out)
-        elif node.type == "hr":
-            out.append(Block("hr", _line(node), end=_end(node)))
-        elif node.type == "code_block" and previous is not None and previous.type in _LISTS and out[-1].kind == "list":
+        elif kind == "table_open":
+            rows = [[_inline(inline, cell, _line(tr)) for cell, inline, tr in row] for row in _rows(inside)]
+            out.append(Block("table", _line(token), rows=rows, end=_end(token)))
+        elif kind == "blockquote_open":
+            read_blocks(inside, out)
+        elif kind == "hr":
+            out.append(Block("hr", _line(token), end=_end(token)))
+        elif kind == "code_block" and previous in _LISTS and out[-1].kind == "list":
             # OSSU-ASCOL: an update indented under an item, after a blank line, parses as code below the list;
             # the learner wrote it as a note on that item.
             last = out[-1].items[-1]
-            last.notes.append(Note(_line(node), _end(node), _tidy(node.content)))
-            last.end = out[-1].end = _end(node)
+            last.notes.append(Note(_line(token), _end(token), _tidy(token.content)))
+            last.end = out[-1].end = _end(token)
             continue
-        elif node.type in ("code_block", "fence", "html_block"):
-            out.append(Block("html" if node.type == "html_block" else "code", _line(node), _raw(node), end=_end(node)))
-        previous = node
+        elif kind in _VERBATIM:
+            out.append(Block("html" if kind == "html_block" else "code", _line(token), _raw(token), end=_end(token)))
+        previous = kind
     return out
 
 
-def _item(li: SyntaxTreeNode) -> ListItem:
+def _item(li: Node) -> ListItem:
+    token, rest = li
     text, box, kids, notes = None, None, [], []
-    rest = li.children
-    if rest and rest[0].type == "paragraph":
-        inline = rest[0].children[0]
-        lead = inline.children[0] if inline.children else None
+    if rest and rest[0][0].type == "paragraph_open":
+        inline = _first(rest[0][1])
+        lead = inline.children[0] if inline is not None and inline.children else None
         if lead is not None and lead.type == "text" and (m := BOX.match(lead.content)):
             box = m.group(1)
-            lead.token.content = lead.content[m.end() :]
-        text = _inline(inline, _line(li))
-        text.end = max(text.line, _end(rest[0]))
+            lead.content = lead.content[m.end() :]
+        text = _inline(inline, inline, _line(token))
+        text.end = max(text.line, _end(rest[0][0]))
         rest = rest[1:]
     for b in rest:
-        if b.type in _LISTS:
-            kids += [_item(c) for c in b.children]
+        if b[0].type in _LISTS:
+            kids += [_item(c) for c in b[1]]
         else:
             notes += _notes(b)
-    return ListItem(text, box, kids, _line(li), notes, max(_end(li), _line(li)))
+    return ListItem(text, box, kids, _line(token), notes, max(_end(token), _line(token)))
 
 
-def _notes(node: SyntaxTreeNode, quoted: bool = False) -> list[Note]:
+def _notes(node: Node, quoted: bool = False) -> list[Note]:
     """Everything in a block inside a list item, as note text with the lines it came from."""
-    if node.type in ("paragraph", "heading"):
-        text = _inline(node)
+    token, inside = node
+    kind = token.type
+    if kind == "paragraph_open" or kind == "heading_open":
+        text = _inline(_first(inside), token)
         return [Note(text.line, text.end, text.with_urls(), quoted)]
-    if node.type in ("code_block", "fence", "html_block"):
-        return [Note(_line(node), _end(node), _tidy(node.content), quoted)]
-    if node.type == "table":
-        rows = [
-            " | ".join(_inline(c).with_urls() for c in tr.children) for part in node.children for tr in part.children
-        ]
-        return [Note(_line(node), _end(node), "\n".join(rows), quoted)]
-    return [n for c in node.children for n in _notes(c, quoted or node.type == "blockquote")]
+    if kind in _VERBATIM:
+        return [Note(_line(token), _end(token), _tidy(token.content), quoted)]
+    if kind == "table_open":
+        rows = [" | ".join(_inline(inline, cell).with_urls() for cell, inline, _ in row) for row in _rows(inside)]
+        return [Note(_line(token), _end(token), "\n".join(rows), quoted)]
+    return [n for c in inside for n in _notes(c, quoted or kind == "blockquote_open")]
 
 
 def _tidy(raw: str) -> str:

@@ -1,7 +1,7 @@
 """Import a Markdown learning roadmap: roadmap.yaml data, checkbox states and a report.
 
 Pure functions: nothing is printed or written; the CLI decides what to do with the result.
-The text is read through markdown-it-py's syntax tree, so fenced or indented code and raw
+The text is read through markdown-it-py's tokens, so fenced or indented code and raw
 HTML never turn into headings or items.
 
 This module parses, ties the steps together and reports what was left out; `blocks` flattens
@@ -19,11 +19,10 @@ from datetime import date
 from pathlib import PurePath
 
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
 
 from ...errors import MarkdownImportError
 from ...plan.ids import POSITIONAL, slugify, unique
-from .blocks import Block, ListItem, read_blocks
+from .blocks import Block, ListItem, block_tree, read_blocks
 from .deliverables import read_deliverable
 from .headings import DELIVERABLES, SKIP, choose_steps, epilogue, owners, parents, subheads
 from .ledger import Ledger, Unplaced
@@ -34,7 +33,22 @@ from .wording import clean, label_of, title_and_link
 __all__ = ["ImportReport", "MarkdownImportError", "Unplaced", "import_markdown", "slugify"]
 
 MAX_BYTES = 5 * 1024 * 1024
-_MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+# An http(s) address that markdown-it's normalizer (mdurl's parse, punycode, percent-encoding) hands
+# back as it was: nothing to encode in it, a host of ASCII letters, digits, dots and hyphens.
+PLAIN_LINK = re.compile(
+    r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][A-Za-z0-9._~/?#=&+:@!$'()*,;-]*)?"
+)
+
+
+class _Parser(MarkdownIt):
+    """markdown-it, less the work of normalizing a link that normalizing leaves as it is."""
+
+    def normalizeLink(self, url: str) -> str:
+        # Normalizing is an eighth of the parse of a roadmap of links, and most of them are plain.
+        return url if PLAIN_LINK.fullmatch(url) else super().normalizeLink(url)
+
+
+_MD = _Parser("commonmark").enable(["table", "strikethrough"])
 
 
 @dataclass
@@ -133,7 +147,7 @@ def _import(text: str, source: str) -> tuple[dict, dict[str, str], ImportReport]
     front = _front_matter(lines)
     # Front matter would read as a setext heading; blank it and keep the line numbers.
     parsed = "\n" * front + "\n".join(lines[front:])
-    blocks = read_blocks(SyntaxTreeNode(_MD.parse(parsed)).children, [])
+    blocks = read_blocks(block_tree(_MD.parse(parsed)), [])
     heads = [i for i, b in enumerate(blocks) if b.kind == "heading"]
     if not heads:
         raise MarkdownImportError(f"{source} has no Markdown headings ('# Title'); steps are made from headings")

@@ -65,6 +65,7 @@ class StepBuilder:
         self.title, self.warnings = heading.title, warnings
         self.kinds: dict[str, list[dict]] = {k: [] for k in ITEM_LISTS}
         self.taken: set[str] = set()
+        self.suffixed: set[str] = set()  # item ids that are not the slug of their title
         self.states: dict[str, str] = {}  # item id -> done, skipped or in_progress
         self.days: dict[str, str] = {}  # item id -> the day the export gave that state
         self.objective: str | None = None
@@ -317,7 +318,10 @@ class StepBuilder:
         self.kinds[kind].append(record)
 
     def _entry(self, entry: Entry) -> dict:
-        record = {"id": unique(slugify(entry.title), self.taken), "title": entry.title}
+        slug = slugify(entry.title)
+        record = {"id": unique(slug, self.taken), "title": entry.title}
+        if record["id"] != slug:
+            self.suffixed.add(record["id"])
         try:
             record.update({"url": entry.url} if entry.url and normalize_url(entry.url) else {})
         except BadURL as exc:
@@ -335,7 +339,7 @@ class StepBuilder:
         # uses; only an item whose slug needed a "-2" suffix has to spell its key out.
         def pinned(entry: dict) -> dict:
             out = {k: v for k, v in entry.items() if k != "id"}
-            if entry["id"] != slugify(entry["title"]):
+            if entry["id"] in self.suffixed:
                 out = {"id": f"{step_id}/{entry['id']}", **out}
             return out | ({"items": [pinned(c) for c in entry["items"]]} if "items" in entry else {})
 
