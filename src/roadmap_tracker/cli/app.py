@@ -91,6 +91,7 @@ ENVIRONMENT = {
     "ROADMAP_DEBUG": "show tracebacks, like --debug",
     "ROADMAP_TODAY": "pretend today is this YYYY-MM-DD (a testing aid)",
     "VISUAL, EDITOR": "the editor for `log`, `reflect` and `questions answer`",
+    "ROADMAP_PAGER, PAGER": "the pager for long output on a terminal (default: less)",
     "NO_COLOR": "plain output without colour",
 }
 
@@ -98,7 +99,8 @@ ENVIRONMENT = {
 def _epilog() -> str:
     # \b keeps Click from re-wrapping the lines of the paragraph that follows it.
     codes = "\n".join(f"  {int(code):>3}  {text}" for code, text in EXIT_CODE_HELP.items())
-    names = "\n".join(f"  {name:<15} {text}" for name, text in ENVIRONMENT.items())
+    wide = max(map(len, ENVIRONMENT))
+    names = "\n".join(f"  {name:<{wide}}  {text}" for name, text in ENVIRONMENT.items())
     return f"\b\nExit codes:\n{codes}\n\n\b\nEnvironment:\n{names}"
 
 
@@ -119,6 +121,7 @@ GLOBAL_OPTIONS = (
     ("--workspace", "DIR", "Workspace directory (the one holding roadmap.yaml)."),
     ("--db", "FILE", "Progress database to use instead of .roadmap/roadmap.db."),
     ("--debug", None, "Show tracebacks for errors."),
+    ("--no-pager", None, "Never send long output through a pager."),
 )
 
 
@@ -288,15 +291,17 @@ def _root(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help="Never send long output through a pager.")] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ):
     """Follow a learning roadmap: tick off steps, keep a weekly diary, collect your work.
 
-    Run `roadmap status` to see where you are. --workspace, --db and --debug may also follow the command.
+    Run `roadmap status` to see where you are. --workspace, --db, --debug and --no-pager may also
+    follow the command. Long output (history, report, logs, show) goes through a pager on a terminal.
     """
-    ctx.obj = {"workspace": workspace, "db": db, "debug": debug}
+    ctx.obj = {"workspace": workspace, "db": db, "debug": debug, "no_pager": no_pager}
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
 

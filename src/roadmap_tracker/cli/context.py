@@ -26,6 +26,11 @@ def options(ctx: typer.Context) -> dict:
     return ctx.find_root().obj or {}
 
 
+def page(ctx: typer.Context) -> None:
+    """What the command writes next goes through a pager on a terminal, unless --no-pager."""
+    output.pager(not options(ctx).get("no_pager"))
+
+
 def workspace(ctx: typer.Context) -> Workspace:
     found = options(ctx)
     return locate(found.get("workspace"), found.get("db"))

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..render import output
-from .context import day, open_store, optional_day
+from .context import day, open_store, optional_day, page
 
 app = typer.Typer()
 
@@ -155,6 +155,7 @@ def logs(
     elif not found:
         output.message(no_entries(week, any((since, until, tag, step, search))))
     else:
+        page(ctx)
         output.show(entries_view(found, full=week is not None))
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..render import output
-from .context import TextFormat, day, open_store, optional_day
+from .context import TextFormat, day, open_store, optional_day, page
 
 app = typer.Typer()
 
@@ -50,6 +50,7 @@ def report(
     if fmt is TextFormat.markdown:
         output.data(report_markdown(data))
         return
+    page(ctx)
     output.lines(report_view(data, output.width()))
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..render import output
-from .context import day, open_store
+from .context import day, open_store, page
 
 app = typer.Typer()
 
@@ -103,6 +103,7 @@ def show(
         return
     from ..render.progress import step_view
 
+    page(ctx)
     output.show(step_view(detail))
 
 
@@ -160,6 +161,7 @@ def history(
     elif not events:
         output.message(NO_HISTORY)
     else:
+        page(ctx)
         output.show(history_view(events))
 
 

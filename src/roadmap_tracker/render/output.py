@@ -13,6 +13,7 @@ as given, and JSON escapes what a terminal could act on, meaning the same string
 
 from __future__ import annotations
 
+import contextlib
 import json as _json
 import os
 import sys
@@ -20,6 +21,10 @@ from typing import Any
 
 from .styled import Lines
 from .visible import visible, visible_line
+
+# Set while stdout goes to a pager that stdout's terminal shows: colour and width are the
+# terminal's, though stdout itself is now a pipe.
+_paged = False
 
 
 def message(text: str) -> None:
@@ -64,10 +69,7 @@ def colour() -> bool:
         return True
     if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
         return False
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
+    return _paged or _terminal(sys.stdout)
 
 
 def width() -> int:
@@ -91,9 +93,56 @@ def console():
 
     from .terminal import Guard
 
-    out = Console(highlight=False, soft_wrap=False)
+    out = Console(highlight=False, soft_wrap=False, force_terminal=True if _paged and colour() else None)
     out.push_render_hook(Guard())
     return out
+
+
+def pager(enabled: bool = True) -> None:
+    """From here on, stdout goes through a pager when it is a terminal, as git's output does:
+    $ROADMAP_PAGER, else $PAGER, else `less` (with LESS=FRX unless set: it quits at once when
+    everything fits on the screen, and shows colours). Nothing changes when stdout is a file or a
+    pipe, when the pager is `cat` or empty, or when it cannot be found: the output is never lost."""
+    global _paged
+    if not enabled or _paged or not _terminal(sys.stdout):
+        return
+    import shlex
+    import shutil
+
+    command = os.environ.get("ROADMAP_PAGER", os.environ.get("PAGER", "less"))
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return
+    if not words or words == ["cat"] or shutil.which(words[0]) is None:
+        return
+    import atexit
+    import subprocess
+
+    sys.stdout.flush()
+    try:
+        process = subprocess.Popen(words, stdin=subprocess.PIPE, env={"LESS": "FRX", **os.environ})
+    except OSError:
+        return
+    os.dup2(process.stdin.fileno(), sys.stdout.fileno())
+    process.stdin.close()
+    _paged = True
+    atexit.register(_end_pager, process)
+
+
+def _end_pager(process) -> None:
+    """Hand the pager the end of the output and wait until the reader quits it."""
+    with contextlib.suppress(OSError):  # the reader quit before the end: what is left is dropped
+        sys.stdout.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    while True:
+        try:
+            process.wait()
+            return
+        except KeyboardInterrupt:  # Ctrl-C belongs to the pager (less clears its search with it)
+            continue
 
 
 def show(renderable, **options) -> None:
