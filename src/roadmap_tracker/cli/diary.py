@@ -42,6 +42,7 @@ def log(
     ] = [],
     week: WeekOpt = None,
     date: DateOpt = None,
+    json: JsonOpt = False,
 ):
     """Add to this week's diary entry, mirrored in notes/weekN.md.
 
@@ -54,7 +55,7 @@ def log(
     from ..diary.entries import blank, from_options, is_empty, load, merge
     from ..diary.mirror import add, note_path
     from ..errors import BadWeek, UsageError
-    from ..render.diary import log_summary, set_aside
+    from ..render.diary import log_data, log_summary, set_aside
     from ..store.items import calendar
 
     ws, db = open_store(ctx)
@@ -88,10 +89,15 @@ def log(
             raise UsageError("standard input held no entry; nothing was saved")
         added = merge(piped, added) if added else piped
     if added is None:
+        if json:
+            raise UsageError("--json needs what to add (options or -): the editor is not for scripts")
         _edit(ws, db, base, number, when)
         return
     saved = add(db, ws, number, added, when)
     where = ws.relative(note_path(db, ws, number))
+    if json:
+        output.json(log_data(saved, where))
+        return
     output.messages([log_summary(saved.before, saved.after, where), *set_aside(saved.set_aside, where)])
 
 
@@ -193,6 +199,7 @@ def questions_answer(
     item: Annotated[Optional[str], typer.Option("--item", "-i", help="The roadmap item that answered it.")] = None,
     link: Annotated[Optional[str], typer.Option("--link", "-l", help="An address that answered it.")] = None,
     date: DateOpt = None,
+    json: JsonOpt = False,
 ):
     """Record the answer to an open question, and optionally what answered it."""
     from ..diary.questions import answer, answer_template, find, from_answer_template
@@ -208,6 +215,9 @@ def questions_answer(
         asked = find(db, qid)  # an unknown id is refused before the editor opens
         text = from_answer_template(edit(answer_template(asked)))
     found, replaced = answer(db, qid, text, when, by, link)
+    if json:
+        output.json({**found._asdict(), "replaced": replaced})
+        return
     output.message(question_answered(found, replaced))
 
 
@@ -224,6 +234,7 @@ def reflect(
         ),
     ] = None,
     date: DateOpt = None,
+    json: Annotated[bool, typer.Option("--json", help="With --answer: print what was saved as JSON.")] = False,
 ):
     """Answer a step's reflection questions in your editor; earlier answers are kept as history."""
     from ..diary import reflections
@@ -243,8 +254,22 @@ def reflect(
         if not answer[1].strip():
             raise UsageError("the answer is empty; nothing was saved")
         changed = reflections.record(db, [(item, answer[1])], when)
+        if json:
+            output.json(
+                {
+                    "ref": item.ref,
+                    "id": item.key,
+                    "question": item.title,
+                    "answer": answer[1],
+                    "day": when,
+                    "changed": bool(changed),
+                }
+            )
+            return
         output.message(reflection_answered(item, bool(changed)))
         return
+    if json:
+        raise UsageError("--json goes with --answer REF TEXT: the editor is not for scripts")
     if step is None:
         current = current_step(db)
         if current is None:

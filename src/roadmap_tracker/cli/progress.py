@@ -32,6 +32,7 @@ def init(
     start: Annotated[
         Optional[str], typer.Option("--start", help="The day the roadmap starts (week 1); default today.")
     ] = None,
+    json: JsonOpt = False,
 ):
     """Create roadmap.yaml (the bundled deep-learning roadmap unless --from), notes/ and the progress store."""
     from ..errors import UsageError
@@ -58,7 +59,11 @@ def init(
     sync(db, made.workspace, force=True)
     from ..store.items import calendar
 
-    output.messages(created(root, kind_counts(db), calendar(db).first_day))
+    counts, first_day = kind_counts(db), calendar(db).first_day
+    if json:
+        output.json({"workspace": str(root), "store": str(made.workspace.db_path), "items": counts, "week1": first_day})
+        return
+    output.messages(created(root, counts, first_day))
 
 
 @app.command()
@@ -107,39 +112,73 @@ def show(
     output.show(step_view(detail))
 
 
-def _set(ctx: typer.Context, refs: list[str], state: str, date: str | None, note: str | None, future: bool) -> None:
+def _set(
+    ctx: typer.Context, refs: list[str], state: str, date: str | None, note: str | None, future: bool, json: bool
+) -> None:
     from ..progress.refs import resolve
     from ..progress.states import set_state
-    from ..render.progress import changes
+    from ..render.progress import changes, changes_data
 
     _, db = open_store(ctx)
     when = day(date, "--date", db, future=future, future_option="--future")
     items = [resolve(db, ref) for ref in refs]  # every reference is checked before anything is written
-    output.messages(changes(set_state(db, items, state, when, note)))
+    found = set_state(db, items, state, when, note)
+    if json:
+        output.json(changes_data(found, when, note))
+    else:
+        output.messages(changes(found))
 
 
 @app.command()
-def check(ctx: typer.Context, items: ItemsArg, date: DateOpt = None, note: NoteOpt = None, future: FutureOpt = False):
+def check(
+    ctx: typer.Context,
+    items: ItemsArg,
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    future: FutureOpt = False,
+    json: JsonOpt = False,
+):
     """Mark items done. Checking every item of a step marks the step done."""
-    _set(ctx, items, "done", date, note, future)
+    _set(ctx, items, "done", date, note, future, json)
 
 
 @app.command()
-def uncheck(ctx: typer.Context, items: ItemsArg, date: DateOpt = None, note: NoteOpt = None, future: FutureOpt = False):
+def uncheck(
+    ctx: typer.Context,
+    items: ItemsArg,
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    future: FutureOpt = False,
+    json: JsonOpt = False,
+):
     """Mark items as still to do (the history keeps what they were)."""
-    _set(ctx, items, "todo", date, note, future)
+    _set(ctx, items, "todo", date, note, future, json)
 
 
 @app.command()
-def start(ctx: typer.Context, items: ItemsArg, date: DateOpt = None, note: NoteOpt = None, future: FutureOpt = False):
+def start(
+    ctx: typer.Context,
+    items: ItemsArg,
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    future: FutureOpt = False,
+    json: JsonOpt = False,
+):
     """Mark items in progress."""
-    _set(ctx, items, "in_progress", date, note, future)
+    _set(ctx, items, "in_progress", date, note, future, json)
 
 
 @app.command()
-def skip(ctx: typer.Context, items: ItemsArg, date: DateOpt = None, note: NoteOpt = None, future: FutureOpt = False):
+def skip(
+    ctx: typer.Context,
+    items: ItemsArg,
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    future: FutureOpt = False,
+    json: JsonOpt = False,
+):
     """Skip items: they leave the count and show as skipped, never as done."""
-    _set(ctx, items, "skipped", date, note, future)
+    _set(ctx, items, "skipped", date, note, future, json)
 
 
 @app.command()

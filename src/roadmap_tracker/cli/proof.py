@@ -42,6 +42,7 @@ def link(
     note: Annotated[
         Optional[str], typer.Option("--note", "-n", help='A note kept with the link ("" removes it).')
     ] = None,
+    json: JsonOpt = False,
 ):
     """Attach a link (a repo, blog post, demo, notebook…) or a workspace file to an item, or to the roadmap with `-`.
 
@@ -53,7 +54,19 @@ def link(
 
     ws, db = open_store(ctx)
     target = _item(db, item)
-    output.messages(added(target, add(db, ws.root, target, url, kind=kind, title=title, note=note)))
+    done = add(db, ws.root, target, url, kind=kind, title=title, note=note)
+    if json:
+        output.json(
+            {
+                **done.link.to_dict(),
+                "created": done.created,
+                "inferred": done.inferred,
+                "changed": [change.split()[0] for change in done.changes],  # the fields: kind, title, note
+                "warning": done.warning,
+            }
+        )
+        return
+    output.messages(added(target, done))
 
 
 @app.command()
@@ -63,6 +76,7 @@ def unlink(
     link: Annotated[
         str, typer.Argument(help="The link's address or path, or its number from `roadmap links`.", show_default=False)
     ],
+    json: JsonOpt = False,
 ):
     """Remove a link from an item (or from the roadmap with `-`)."""
     from ..proof.links import remove
@@ -70,7 +84,11 @@ def unlink(
 
     ws, db = open_store(ctx)
     target = _item(db, item)
-    output.message(removed(target, remove(db, ws.root, target, link)))
+    gone = remove(db, ws.root, target, link)
+    if json:
+        output.json({**gone.to_dict(), "removed": True})
+        return
+    output.message(removed(target, gone))
 
 
 @app.command()

@@ -98,6 +98,26 @@ def log_summary(before: WeekEntry, after: WeekEntry, where: str) -> str:
     return f"Week {after.week} ({after.start} to {after.end}): {what} → {where}"
 
 
+def log_data(saved, where: str) -> dict:
+    """What a `roadmap log` saved, as data (--json): the week as it now is, with its questions'
+    ids, the file it went to, and the tracked questions whose line left it."""
+    from dataclasses import asdict
+
+    week = asdict(saved.after)
+    ids = week.pop("question_ids")
+    week["questions"] = [{"id": f"q{ids[q]}" if q in ids else None, "text": q} for q in saved.after.questions]
+    return {
+        **week,
+        "file": where,
+        "added": {
+            "concepts": [c for c in saved.after.concepts if c not in saved.before.concepts],
+            "experiments": [asdict(e) for e in saved.after.experiments if e not in saved.before.experiments],
+            "questions": [q for q in saved.after.questions if q not in saved.before.questions],
+        },
+        "set_aside": [{"id": f"q{q.id}", "text": q.text} for q in saved.set_aside],
+    }
+
+
 EMPTY_ENTRY = "The entry is empty; nothing was saved."
 
 

@@ -246,6 +246,27 @@ def changes(found: list[Change]) -> list[str]:
     return out
 
 
+def changes_data(found: list[Change], day, note: str | None) -> dict:
+    """What a check, uncheck, start or skip did, as data (--json)."""
+    return {
+        "day": day.isoformat(),
+        "note": note,
+        "changes": [
+            {
+                "ref": c.item.ref,
+                "id": c.item.key,
+                "kind": c.item.kind,
+                "title": c.item.title,
+                "from": c.old,
+                "to": c.new,
+                "changed": c.changed,
+                "auto": c.auto,
+            }
+            for c in found
+        ],
+    }
+
+
 def created(root, counts: dict[str, int], first_day) -> list[str]:
     return [
         f"Created a roadmap workspace in {root}: {counts.get('step', 0)} steps, "
