@@ -207,8 +207,7 @@ how a forward pass turns inputs into outputs.
 
 Resources
   [x] 2.r1 What is a Neural Network? (3Blue1Brown)  done 2026-11-04
-           https://www.youtube.com/watch?v=aircAruvnKk&list=PLZHQObOWTQDNU6R1_67
-           000Dx_ZCJB-3pi
+           https://www.youtube.com/watch?v=aircAruvnKk&list=PLZHQObOWTQDNU6R1_67000Dx_ZCJB-3pi
 
 Mini projects
   [ ] 2.p1 Code a two-layer network in plain NumPy without a framework
@@ -220,6 +219,29 @@ Reflection questions
    2.q2 How does a deep network differ from a shallow one?
 """
     )
+
+
+def test_show_prints_an_address_whole_at_any_width(roadmap, monkeypatch):
+    """An address is never folded mid-way (it could not be copied or clicked); the title and the
+    note wrap under the title's column. At 120 columns nothing wraps."""
+    roadmap("check", "2.r1", "--date", "2026-11-04")
+    monkeypatch.setenv("COLUMNS", "40")
+    assert roadmap("show", "2").stdout.splitlines()[7:16] == [
+        "Resources",
+        "  [x] 2.r1 What is a Neural Network?",
+        "           (3Blue1Brown)  done",
+        "           2026-11-04",
+        "           https://www.youtube.com/watch?v=aircAruvnKk&list=PLZHQObOWTQDNU6R1_67000Dx_ZCJB-3pi",
+        "",
+        "Mini projects",
+        "  [ ] 2.p1 Code a two-layer network in",
+        "           plain NumPy without a",
+    ]
+    monkeypatch.setenv("COLUMNS", "120")
+    assert roadmap("show", "2").stdout.splitlines()[5:7] == [
+        "  [x] 2.r1 What is a Neural Network? (3Blue1Brown)  done 2026-11-04",
+        "           https://www.youtube.com/watch?v=aircAruvnKk&list=PLZHQObOWTQDNU6R1_67000Dx_ZCJB-3pi",
+    ]
 
 
 def test_show_refuses_an_item(roadmap):

@@ -26,7 +26,9 @@ TITLE_SHOWN = r"T\x00\x1b[2J\x1b]0;pwn\x07\u2066\x85end"
 
 # Any character a terminal would act on: C0 but tab and newline, DEL, C1, bidirectional controls.
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-SGR = re.compile("\x1b\\[[0-9;]*m")  # Rich's own colours, when colour is asked for
+# Rich's own colours, when colour is asked for, and the links it draws round an address that
+# roadmap.yaml holds (OSC 8, only ever an http(s) address of printable ASCII).
+SGR = re.compile("\x1b\\[[0-9;]*m|\x1b\\]8;id=[0-9]+;https?://[!-~]+?\x1b\\\\|\x1b\\]8;;\x1b\\\\")
 
 
 def safe(result) -> str:

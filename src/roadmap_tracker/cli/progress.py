@@ -109,7 +109,7 @@ def show(
     from ..render.progress import step_view
 
     page(ctx)
-    output.show(step_view(detail))
+    output.show(step_view(detail), crop=False)  # an address is printed whole, past the edge
 
 
 def _set(

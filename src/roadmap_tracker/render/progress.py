@@ -146,7 +146,11 @@ def _label(step: StepStatus) -> str:
 
 
 def step_view(detail: StepDetail):
+    """One step in full. An item's address is printed whole on a line of its own, never folded,
+    so it can be copied or clicked (a link, where the terminal shows them) however narrow the
+    terminal; the rest of each item wraps under its title."""
     from rich.console import Group
+    from rich.style import Style
     from rich.table import Table
 
     from ..urls import shown_url
@@ -164,15 +168,18 @@ def step_view(detail: StepDetail):
     if detail.objective:
         parts += [Text(detail.objective.strip(), "italic")]
     kind = None
-    grid = None
-    for item in detail.items:
+    for n, item in enumerate(detail.items):
         if item.kind != kind:
             kind = item.kind
-            grid = Table.grid(padding=(0, 1))
-            grid.add_column(no_wrap=True)
-            grid.add_column(no_wrap=True)
-            grid.add_column(overflow="fold")  # a long URL folds, so it can still be copied whole
-            parts += [Text(), Text(KIND_HEADINGS[kind], "bold"), grid]
+            # The columns of one kind's items line up although each item is laid out on its own.
+            same = [i for i in detail.items[n:] if i.kind == kind]
+            marks = max(2 * (i.depth + 1) + (0 if kind == "question" else len(BOX["todo"])) for i in same)
+            refs = max(len(i.ref) for i in same)
+            parts += [Text(), Text(KIND_HEADINGS[kind], "bold")]
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, width=marks)
+        grid.add_column(no_wrap=True, width=refs)
+        grid.add_column(overflow="fold")
         indent = "  " * (item.depth + 1)
         note = item.note
         if item.kind == "question":
@@ -182,16 +189,34 @@ def step_view(detail: StepDetail):
             for answer in detail.answers.get(item.id, []):
                 cell.append_text(Text.assemble("\n", (f"{answer['day']}: ", "dim"), answer["text"]))
             grid.add_row(Text(indent), Text(item.ref, "cyan"), cell)
+            parts.append(grid)
             continue
         cell = Text(item.title)
         if item.state != "todo" and item.day:
             cell.append(f"  {LABELS[item.state]} {item.day}", "dim")
-        if item.url:
-            cell.append_text(Text("\n" + shown_url(item.url), "blue"))
-        if note:
-            cell.append_text(Text("\n" + note.strip(), "dim"))
         grid.add_row(Text.assemble(indent, (BOX[item.state], STYLE[item.state])), Text(item.ref, "cyan"), cell)
+        parts.append(grid)
+        if item.url:
+            address = shown_url(item.url)
+            # A link the terminal may show, round an address of printable ASCII only (what the URL
+            # rules leave), so nothing in it can end the escape sequence early.
+            web = address == item.url and address.isascii() and address.isprintable()
+            link = Style(color="blue", link=item.url if web and address.startswith(("http://", "https://")) else None)
+            parts.append(Text.assemble(" " * (marks + refs + 2), (address, link), no_wrap=True, overflow="ignore"))
+        if note:
+            parts.append(_under(Text(note.strip(), "dim"), marks + refs + 2))
     return Group(*parts)
+
+
+def _under(text, indent: int):
+    """``text`` wrapped in a column that starts ``indent`` cells in."""
+    from rich.table import Table
+
+    grid = Table.grid()
+    grid.add_column(no_wrap=True, width=indent)
+    grid.add_column(overflow="fold")
+    grid.add_row("", text)
+    return grid
 
 
 # --- history ------------------------------------------------------------------------
