@@ -17,7 +17,6 @@ from roadmap_tracker.cli.app import COMMANDS, load_command
 
 
 def test_every_command_has_help_text_and_help_lists_it_from_its_docstring():
-    assert len(COMMANDS) == 23
     for name, (_, summary) in COMMANDS.items():
         sub = load_command(name)
         assert sub.help and len(sub.help.strip()) > 20, f"`roadmap {name}` has no help text"

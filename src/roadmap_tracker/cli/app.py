@@ -61,6 +61,13 @@ COMMANDS = {
             " a README."
         ),
     ),
+    "card": (
+        "card",
+        (
+            "Draw your progress as an SVG card for a GitHub profile or README: the roadmap's title, the percentage"
+            " done, a bar per step, your streak and six months of activity."
+        ),
+    ),
     "report": (
         "exchange",
         (
