@@ -37,6 +37,11 @@ COMMANDS = {
             "machines that disagreed (the one recorded last stands)."
         ),
     ),
+    "doctor": (
+        "doctor",
+        "Check the workspace and its store for problems. One line per finding (ok, note or problem); exit 1 if any"
+        " is a problem.",
+    ),
     "log": ("diary", "Add to this week's diary entry, mirrored in notes/weekN.md."),
     "logs": ("diary", "Show diary entries, newest first; --week N shows one week in full."),
     "questions": ("diary", "Open questions from your diary, until they are answered."),

@@ -80,11 +80,7 @@ def open_copy(path: Path) -> Store:
     db.read_only = True
     try:
         if path.exists():
-            # Without write access SQLite cannot make the WAL index a plain read-only open needs;
-            # `immutable` reads the file as it is, which is all there is when no WAL is left over.
-            wal = path.with_name(path.name + "-wal")
-            mode = "mode=ro" if wal.exists() and wal.stat().st_size else "immutable=1"
-            source = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+            source = sqlite3.connect(read_only_uri(path), uri=True)
             try:
                 source.backup(db)
             finally:
@@ -92,6 +88,15 @@ def open_copy(path: Path) -> Store:
         return _prepare(db, path)
     except sqlite3.DatabaseError as exc:
         raise store_error(exc, path) from exc
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI that reads the store at ``path`` without changing anything on disk. A plain
+    read-only open of a WAL store makes its -wal and -shm files (and cannot without write
+    access); `immutable` reads the file as it is, which is all there is when no WAL is left over."""
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() and wal.stat().st_size else "immutable=1"
+    return f"{path.resolve().as_uri()}?{mode}"
 
 
 def _prepare(db: Store, path: Path) -> Store:
