@@ -84,8 +84,8 @@ def test_on_a_terminal_long_output_goes_through_the_pager(busy, tmp_path, args):
 
 
 def _plain(data: bytes) -> bytes:
-    """Without colours, and without the spaces Rich pads a coloured line with."""
-    lines = re.sub(rb"\x1b\[[0-9;]*m", b"", data).split(b"\n")
+    """Without colours and links, and without the spaces Rich pads a coloured line with."""
+    lines = re.sub(rb"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\", b"", data).split(b"\n")
     return b"\n".join(line.rstrip(b" ") for line in lines)
 
 
