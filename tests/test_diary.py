@@ -23,7 +23,9 @@ from roadmap_tracker.diary.weeknote import (
     week_from_path,
 )
 
-LOGS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "logs"
+from conftest import CORPUS, from_shared
+
+LOGS = CORPUS / "logs"
 
 ENTRY = WeekEntry(
     week=3,
@@ -436,7 +438,7 @@ def _logs() -> list[Path]:
 @pytest.mark.parametrize("log", _logs() or [None], ids=lambda p: p.name if p else "no-corpus")
 def test_real_logs_lose_nothing(log):
     if log is None:
-        pytest.skip(f"corpus not found at {LOGS}")
+        from_shared(LOGS)
     raw = log.read_bytes()
     week = week_from_path(log.name)
     if week is None:
@@ -449,9 +451,7 @@ def test_real_logs_lose_nothing(log):
 
 
 def test_week_03_log_gets_its_week_from_the_name():
-    log = LOGS / "Blkbrd77__ai-pm-upskilling-2026__notes_week-03-jan-2026.md"
-    if not log.exists():
-        pytest.skip(f"corpus not found at {LOGS}")
+    log = from_shared(LOGS / "Blkbrd77__ai-pm-upskilling-2026__notes_week-03-jan-2026.md")
     e = parse_week(log.read_bytes(), path=log.name)
     assert e.week == 3
     assert e.text.startswith("# Week 3: January 19-25, 2026\n\n## Weekly Goal")
@@ -459,9 +459,7 @@ def test_week_03_log_gets_its_week_from_the_name():
 
 
 def test_til_log_keeps_code_out_of_tags():
-    log = LOGS / "patr1c1a__TILs__2024-04.md"
-    if not log.exists():
-        pytest.skip(f"corpus not found at {LOGS}")
+    log = from_shared(LOGS / "patr1c1a__TILs__2024-04.md")
     e = parse_week(log.read_bytes(), path=log.name, week=1)
     assert "C++" in e.tags and "CSharp" in e.tags
     assert not {"include", "region", "EndRegion"} & set(e.tags)

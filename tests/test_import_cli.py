@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from roadmap_tracker.cli import app
 from roadmap_tracker.plan.roadmap_file import load_roadmap
 
-from conftest import CORPUS, TODAY, Runner, workspace_from
+from conftest import CORPUS, SHARED, TODAY, Runner, from_shared, workspace_from
 
 README = """\
 # Learn ML
@@ -268,10 +268,7 @@ def test_markdown_export_imports_back_to_the_same_steps_items_and_states(roadmap
 
 
 def test_largest_corpus_file_imports_to_a_plan_that_loads(tmp_path):
-    corpus = CORPUS / "roadmaps"
-    if not corpus.is_dir():
-        pytest.skip("the shared corpus is not here")
-    largest = max(corpus.glob("*.md"), key=lambda p: p.stat().st_size)
+    largest = max(from_shared(CORPUS / "roadmaps").glob("*.md"), key=lambda p: p.stat().st_size)
     result = run("import", str(largest), "-o", "plan.yaml", "--force")
     plan = load_roadmap(tmp_path / "plan.yaml")
     assert result.stderr.startswith(f"Imported {largest.name}: {len(plan.steps)} steps, ")
@@ -368,9 +365,7 @@ def test_replace_keeps_the_progress_of_every_id_that_survives(tmp_path):
 
 
 def test_seed_readme_deliverables_reach_the_workspace(tmp_path):
-    seed = CORPUS.parent / "seeds" / "002_6f6306d0362af5e5.txt"
-    if not seed.exists():
-        pytest.skip("the seed roadmap is not here")
+    seed = from_shared(SHARED / "seeds" / "002_6f6306d0362af5e5.txt")
     ws = Runner(tmp_path / "mine")
     result = ws("import", str(seed))
     assert result.stderr.startswith(
@@ -527,12 +522,11 @@ def test_export_then_import_keeps_states_days_notes_and_deliverables(tmp_path):
     assert deliverables(copy) == deliverables(ws)
 
 
-@pytest.mark.skipif(not (CORPUS.parent / "seeds").is_dir(), reason="the seeds in ../shared/ are not available")
 def test_init_then_importing_ones_own_readme_is_refused_not_merged(roadmap, tmp_path):
     # The bundled plan and the seed README share their resources but word everything else their
     # own way: merging gave 39 near-duplicates. One step of eight shares an id: refused.
     readme = tmp_path / "README.md"
-    readme.write_bytes((CORPUS.parent / "seeds" / "002_6f6306d0362af5e5.txt").read_bytes())
+    readme.write_bytes(from_shared(SHARED / "seeds" / "002_6f6306d0362af5e5.txt").read_bytes())
     before = (roadmap.root / "roadmap.yaml").read_text(), roadmap.dump()
     result = roadmap("import", str(readme), code=4)
     assert "holds another roadmap: most steps of README.md share no step or item with it" in result.stderr

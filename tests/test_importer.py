@@ -1,7 +1,7 @@
 """Tests for roadmap_tracker.importer: Markdown roadmap -> roadmap.yaml data, states and report.
 
-The seed roadmap and the corpus are read from /work/shared at run time (never copied here);
-those tests skip when the files are absent.
+The seed roadmap and the corpus are read from ../shared/ at run time (never copied here);
+those tests skip when the files are absent, and fail when CI is set (conftest.from_shared).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from roadmap_tracker.plan import ids
 from roadmap_tracker.plan.outline import flatten
 from roadmap_tracker.plan.roadmap_file import load_roadmap
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from conftest import SHARED, from_shared
+
 SEED = SHARED / "seeds" / "002_6f6306d0362af5e5.txt"
 ABOUT_ME = SHARED / "seeds" / "000_da353a975712b96c.txt"  # the blog's topic list, a numbered list of topics
 CORPUS = SHARED / "corpus" / "roadmaps"
@@ -106,9 +107,7 @@ def item_states(states: dict[str, str]) -> int:
 
 @pytest.fixture(scope="module")
 def seed_text() -> str:
-    if not SEED.exists():
-        pytest.skip("seed roadmap not available")
-    return SEED.read_text(encoding="utf-8")
+    return from_shared(SEED).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -243,9 +242,7 @@ def test_seed_final_deliverables_become_deliverables(seed):
 
 
 def test_numbered_topics_keep_their_lettered_sub_topics():
-    if not ABOUT_ME.exists():
-        pytest.skip("seed about-me page not available")
-    data, _, report = run(ABOUT_ME.read_text(encoding="utf-8"), source=ABOUT_ME.name)
+    data, _, report = run(from_shared(ABOUT_ME).read_text(encoding="utf-8"), source=ABOUT_ME.name)
     topics = step(data, "what-i-will-be-writing-about-first")["projects"]
     assert [(t["title"], len(t["items"])) for t in topics] == [
         ("The mathematics behind deep learning", 9),
@@ -773,10 +770,7 @@ def test_the_addresses_read_as_plain_are_the_ones_markdown_it_leaves_as_they_are
 
 
 def corpus(name: str) -> str:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip("corpus not available")
-    return path.read_text(encoding="utf-8")
+    return from_shared(CORPUS / name).read_text(encoding="utf-8")
 
 
 CORPUS_FILES = [
@@ -1030,9 +1024,7 @@ def test_every_line_is_placed_or_listed_as_not_imported(name):
 
     if name.startswith("seed"):
         path = ABOUT_ME if name == "seed about me" else SEED
-        if not path.exists():
-            pytest.skip("seed not available")
-        text = path.read_text(encoding="utf-8")
+        text = from_shared(path).read_text(encoding="utf-8")
     else:
         text = corpus(name)
     data, _, report = run(text, source=name)

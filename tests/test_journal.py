@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import CORPUS, TODAY
+from conftest import CORPUS, TODAY, from_shared
 
 
 @pytest.fixture
@@ -254,9 +254,7 @@ def test_two_old_files_for_one_week_are_merged(diary):
 
 
 def test_the_corpus_weekly_log_is_imported_keeping_its_text(diary):
-    source = CORPUS / "logs" / "Blkbrd77__ai-pm-upskilling-2026__notes_week-03-jan-2026.md"
-    if not source.exists():
-        pytest.skip("shared corpus not available")
+    source = from_shared(CORPUS / "logs" / "Blkbrd77__ai-pm-upskilling-2026__notes_week-03-jan-2026.md")
     shutil.copy(source, diary.root / "notes" / "week-03-jan-2026.md")
     diary("status")
     [entry] = entries(diary)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, TODAY
+from conftest import CORPUS, TODAY, from_shared
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
 from run import synthetic_yaml
@@ -77,9 +77,8 @@ def test_killed_logs_keep_every_entry_they_reported(roadmap_ws):
     assert saved, "no log ran to the end in time: the kill window is too short"
 
 
-@pytest.mark.skipif(not (CORPUS / "roadmaps").is_dir(), reason="the corpus in ../shared/ is not available")
 def test_killed_imports_leave_the_old_file_or_the_new_one(tmp_path):
-    source = max((CORPUS / "roadmaps").glob("*.md"), key=lambda p: p.stat().st_size)
+    source = max(from_shared(CORPUS / "roadmaps").glob("*.md"), key=lambda p: p.stat().st_size)
     work = tmp_path / "import"
     work.mkdir()
     out = work / "out.yaml"
