@@ -5,6 +5,7 @@ read win over a newer write."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -163,3 +164,44 @@ def test_a_log_written_while_a_note_is_read_back_is_kept(roadmap, delayed_read_b
         assert "first" in where and "added by hand" in where and "written meanwhile" in where
     roadmap("status")
     assert "written meanwhile" in entry_text(roadmap, 3)
+
+
+# --- many notes read back at once ------------------------------------------------------------------
+
+
+def asked(roadmap) -> list[str]:
+    """The questions the history files record as asked, in order."""
+    lines = [
+        line for path in sorted((roadmap.root / "history").glob("*.jsonl")) for line in path.read_text().split("\n")
+    ]
+    return [record["text"] for record in map(json.loads, filter(None, lines)) if record["op"] == "ask"]
+
+
+def test_a_note_that_cannot_be_saved_keeps_the_notes_read_before_it(roadmap, monkeypatch):
+    """The notes read back are saved in one transaction, each as if on its own: when one cannot be
+    saved, what it changed and the records it made are taken back, the notes before it are kept,
+    and the command stops there; the next command takes in the rest."""
+    from roadmap_tracker.diary import mirror
+    from roadmap_tracker.errors import StoreError
+
+    for week in (1, 2, 3):
+        note = roadmap.root / "notes" / f"week{week}.md"
+        note.write_text(f"# Week {week}\n\n## Open questions\n\n- what of week {week}?\n", encoding="utf-8")
+    save = mirror.store_entry
+
+    def full_at_week_2(db, entry, day):
+        stored = save(db, entry, day)  # week 2's question is asked, and its record made
+        if entry.week == 2:
+            raise StoreError("cannot write the store: the disk is full")
+        return stored
+
+    monkeypatch.setattr(mirror, "store_entry", full_at_week_2)
+    failed = roadmap("status", code=5)
+    assert failed.stderr.splitlines()[-1] == "Error: cannot write the store: the disk is full"
+    assert [entry_text(roadmap, week) is not None for week in (1, 2, 3)] == [True, False, False]
+    assert asked(roadmap) == ["what of week 1?"]
+
+    monkeypatch.setattr(mirror, "store_entry", save)
+    roadmap("status")
+    assert [entry_text(roadmap, week) is not None for week in (1, 2, 3)] == [True, True, True]
+    assert asked(roadmap) == ["what of week 1?", "what of week 2?", "what of week 3?"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -55,6 +56,20 @@ def test_migrations_from_blank_build_exactly_the_models(tmp_path):
         "item_tally_insert",
         "item_tally_update",
     ]
+
+
+def test_a_store_built_from_the_text_has_every_index_and_trigger_the_migrations_make(roadmap, tmp_path):
+    """A first sync sets the item table's indexes and triggers aside while the plan's rows go in at
+    once, and a rebuild from the history does the same for the events: all are back afterwards."""
+    roadmap("check", "1.r1")
+    shutil.rmtree(roadmap.root / ".roadmap")
+    roadmap("status")  # built again from roadmap.yaml and history/
+
+    def schema(db: sqlite3.Connection) -> set:
+        return {tuple(r) for r in db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")}
+
+    assert schema(sqlite3.connect(roadmap.db_path)) == schema(store.connect(tmp_path / "migrated.db"))
+    assert roadmap.states() == {"math/probability-statistics-for-machine-learning": "done"}
 
 
 def test_an_items_state_is_always_its_latest_event(roadmap):

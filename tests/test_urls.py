@@ -1,9 +1,9 @@
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from roadmap_tracker.urls import LINK_KINDS as KINDS
-from roadmap_tracker.urls import BadURL, infer_kind, is_url, normalize_url
+from roadmap_tracker.urls import BadURL, check_url, infer_kind, is_url, normalize_url
 
 KIND_CASES = [
     # repositories
@@ -225,3 +225,33 @@ def test_normalize_is_idempotent(scheme, labels, port, path, query, fragment):
         url += "#" + fragment
     once = normalize_url(url)
     assert normalize_url(once) == once
+
+
+def _refused(check, text: str) -> str | None:
+    try:
+        check(text)
+    except BadURL as exc:
+        return str(exc)
+    return None
+
+
+# Near misses of a plain address: other schemes, odd hosts and ports, spaces, control characters,
+# and letters that fold into ASCII under a case-blind match (the Kelvin sign, the long s).
+_PIECES = [
+    "http://", "https://", "HTTPS://", "ftp://", "//", "http:/", "example.com", "a", "-", ".", "_", "@",
+    "user:pw@", "[::1]", ":", ":0", ":80", ":0443", ":65535", ":65536", ":99999", "/", "?", "#", " ", "\t",
+    "\x00", "\x7f", "é", "\u212a", "\u017f", "\u200b", "%20", "~", "\\",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=8).map("".join))
+@example("http\u017f://example.com/a")
+@example("https://example.com:0/a")
+@example("https://example.com:65536")
+@example("https://user:pw@example.com/")
+@example("https://exa mple.com/")
+@example("https://example.com/a b")
+def test_a_plan_s_address_is_checked_as_normalize_url_checks_it(text):
+    """check_url (which reads a plan's many addresses) refuses exactly what normalize_url refuses, and says so
+    in the same words."""
+    assert _refused(check_url, text) == _refused(normalize_url, text)

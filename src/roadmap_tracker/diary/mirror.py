@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..clock import file_stamp
+from ..collector import paused
 from ..errors import DiaryError
 from ..files import atomic_write, digest
 from ..store import diary as store
@@ -27,6 +28,7 @@ from .entries import additions, blank, load, merge, store_entry
 if TYPE_CHECKING:
     from datetime import date
 
+    from ..dates import Calendar
     from .weeknote import WeekEntry
 
 
@@ -157,7 +159,10 @@ def write_note(db: sqlite3.Connection, ws: Workspace, entry: WeekEntry) -> Path:
 
 
 def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
-    """Read back diary files that changed outside the tool (or appeared: diaries kept before it)."""
+    """Read back diary files that changed outside the tool (or appeared: diaries kept before it).
+
+    The files are read first, then saved together in one transaction, each as it would be on its
+    own (see ``_read_back``): a clone's 2,600 notes are one write to the disk, not 2,600."""
     report = NotesReport([], [], [], [], [])
     folder = notes_dir(db, ws)
     if not folder.is_dir():
@@ -182,72 +187,132 @@ def sync_notes(db: sqlite3.Connection, ws: Workspace) -> NotesReport:
     except OSError as exc:
         report.skipped.append(f"{shown}/ cannot be read ({exc.strerror})")
         return report
-    for item in entries:
-        name, path = item.name, Path(item.path)
-        try:
-            st = item.stat()  # follows a link, as reading would
-        except OSError as exc:  # a link to nothing, or no permission to look
-            report.skipped.append(f"{shown}/{name} cannot be read ({exc.strerror})")
-            continue
-        if item.is_symlink() and (target := outside(ws, path)) is not None:
-            report.skipped.append(f"{shown}/{name} is a link to a file outside the workspace ({target})")
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            # Never opened: a pipe would wait for a writer forever, a folder cannot be read.
-            report.skipped.append(f"{shown}/{name} is not a regular file (a folder, a pipe or a device)")
-            continue
-        row = known.get(name)
-        if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns:
-            continue
-        from .weeknote import normalise, parse_week, week_from_path
-
-        if week_from_path(name) is None:
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            report.skipped.append(f"{shown}/{name} cannot be read ({exc.strerror})")
-            continue
-        if row and row.hash == digest(data):
-            with transaction(db):
-                _record(db, name, row.week, path, data, row.written)
-            continue
-        try:
-            entry = normalise(parse_week(data, path=f"{shown}/{name}"))
-            if entry.week < 1:
-                raise DiaryError(f"{shown}/{name}: week {entry.week} does not exist: weeks start at 1")
-        except DiaryError as exc:
-            report.problems.append(str(exc))
-            continue
-        _read_back(db, ws, name, path, data, entry, report)
+    arrived: list[_Arrived] = []
+    calendar: list[Calendar] = []  # read once a note needs it
+    try:
+        # Many notes make many short-lived objects, none in a cycle (see collector.py).
+        with paused():
+            for item in entries:
+                note = _arrived(db, ws, item, shown, known.get(item.name), calendar, report)
+                if note is not None:
+                    arrived.append(note)
+    finally:
+        # Also when reading a later file failed: what was read before it is saved, as it was
+        # when each note was saved on its own.
+        if arrived:
+            _read_back(db, ws, arrived, report)
     return report
 
 
-def _read_back(db, ws: Workspace, name: str, path: Path, data: bytes, entry: WeekEntry, report: NotesReport) -> None:
+class _Arrived(NamedTuple):
+    """A note file to take in: a changed one and the week read from it, or (``entry`` None) one
+    that holds what the store has and was only touched."""
+
+    name: str
+    path: Path
+    data: bytes
+    entry: WeekEntry | None
+    known: NoteFile | None
+
+
+def _arrived(
+    db: sqlite3.Connection,
+    ws: Workspace,
+    item: os.DirEntry,
+    shown: str,
+    row: NoteFile | None,
+    calendar: list[Calendar],
+    report: NotesReport,
+) -> _Arrived | None:
+    """The note in ``item`` when it has to be taken in; None when it has not changed, or cannot be
+    (said in ``report``)."""
+    name, path = item.name, Path(item.path)
+    try:
+        st = item.stat()  # follows a link, as reading would
+    except OSError as exc:  # a link to nothing, or no permission to look
+        report.skipped.append(f"{shown}/{name} cannot be read ({exc.strerror})")
+        return None
+    if item.is_symlink() and (target := outside(ws, path)) is not None:
+        report.skipped.append(f"{shown}/{name} is a link to a file outside the workspace ({target})")
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        # Never opened: a pipe would wait for a writer forever, a folder cannot be read.
+        report.skipped.append(f"{shown}/{name} is not a regular file (a folder, a pipe or a device)")
+        return None
+    if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns:
+        return None
+    from .weeknote import normalise, parse_week, week_from_path
+
+    if week_from_path(name) is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.skipped.append(f"{shown}/{name} cannot be read ({exc.strerror})")
+        return None
+    if row and row.hash == digest(data):
+        return _Arrived(name, path, data, None, row)
+    try:
+        entry = normalise(parse_week(data, path=f"{shown}/{name}"))
+        if entry.week < 1:
+            raise DiaryError(f"{shown}/{name}: week {entry.week} does not exist: weeks start at 1")
+    except DiaryError as exc:
+        report.problems.append(str(exc))
+        return None
+    if not calendar:
+        calendar.append(store_items.calendar(db))
+    start, end = calendar[0].dates(entry.week)
+    return _Arrived(name, path, data, replace(entry, start=start, end=end), row)
+
+
+def _read_back(db: sqlite3.Connection, ws: Workspace, arrived: list[_Arrived], report: NotesReport) -> None:
+    """Save the notes read, in order, in one transaction, each as if in a transaction of its own:
+    when one fails (a ref no store can hold, a full disk), what it changed and the records it made
+    are taken back, the notes before it are saved, and the failure is raised."""
+    failed = None
+    with transaction(db):
+        pending = getattr(db, "pending", [])  # the records the transaction will write
+        for note in arrived:
+            db.execute("SAVEPOINT note")
+            queued = len(pending)
+            try:
+                if note.entry is None:
+                    _record(db, note.name, note.known.week, note.path, note.data, note.known.written)
+                else:
+                    _take_in(db, ws, note, report)
+            except BaseException as exc:
+                db.execute("ROLLBACK TO note")
+                del pending[queued:]
+                failed = exc
+                break
+            db.execute("RELEASE note")
+    if failed is not None:
+        raise failed
+
+
+def _take_in(db: sqlite3.Connection, ws: Workspace, note: _Arrived, report: NotesReport) -> None:
     from .weeknote import normalise, render_week
 
-    start, end = store_items.calendar(db).dates(entry.week)
-    entry = replace(entry, start=start, end=end)
-    with transaction(db):
-        # Another command may have written this week between reading the file and taking the lock:
-        # then the file read is stale, or already in the store, and is not read back now.
-        try:
-            fresh = path.read_bytes() == data
-        except OSError:
-            fresh = False
-        recorded = store.note_file(db, name)
-        if not fresh or (recorded is not None and recorded.hash == digest(data)):
-            return
-        old = load(db, entry.week)
-        if old is not None:
-            if normalise(old) != entry and not getattr(db, "read_only", False):
-                # The hand edit is newer than what the store had: it wins, the store's version is kept.
-                report.backups.append(backup(ws, entry.week, render_week(old), "store"))
-            if name not in store.note_paths(db, entry.week):
-                # A second file for a week the store already has: add to it rather than replace it.
-                entry = normalise(merge(old, entry))
-        day = datetime.fromtimestamp(path.stat().st_mtime).date()
-        stored = store_entry(db, entry, day)
-        report.set_aside.extend((q, ws.relative(path)) for q in stored.set_aside)
-        _record(db, name, entry.week, path, data, written=False)
+    name, path, data, entry = note.name, note.path, note.data, note.entry
+    # Another command may have written this week between reading the file and taking the lock:
+    # then the file read is stale, or already in the store, and is not read back now.
+    try:
+        fresh = path.read_bytes() == data
+    except OSError:
+        fresh = False
+    recorded = store.note_file(db, name)
+    if not fresh or (recorded is not None and recorded.hash == digest(data)):
+        return
+    old = load(db, entry.week)
+    if old is not None:
+        if normalise(old) != entry and not getattr(db, "read_only", False):
+            # The hand edit is newer than what the store had: it wins, the store's version is kept.
+            report.backups.append(backup(ws, entry.week, render_week(old), "store"))
+        if name not in store.note_paths(db, entry.week):
+            # A second file for a week the store already has: add to it rather than replace it.
+            entry = normalise(merge(old, entry))
+    day = datetime.fromtimestamp(path.stat().st_mtime).date()
+    stored = store_entry(db, entry, day)
+    report.set_aside.extend((q, ws.relative(path)) for q in stored.set_aside)
+    _record(db, name, entry.week, path, data, written=False)
     report.imported.append(name)

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from operator import attrgetter
 from typing import NamedTuple
 
+from ..collector import paused
 from ..store import diary as store_diary
 from ..store import items as store_items
 from ..store import links as store_links
@@ -60,10 +62,17 @@ def catch_up(
 ) -> CaughtUp | None:
     """Apply what the history files hold that the store does not; None when nothing moved.
     ``look``: the cheap check's answer, when the caller has made it."""
-    found, moved, gone = look or files.moved(db, ws)
+    look = look or files.moved(db, ws)
     retry = plan_changed and bool(store.waiting(db))
-    if not moved and not gone and not retry:
+    if not look.any and not retry:
         return None
+    # A clone's history is 100,000 records and more, none in a cycle (see collector.py).
+    with paused():
+        return _catch_up(db, ws, look, retry)
+
+
+def _catch_up(db: sqlite3.Connection, ws: Workspace, look: files.Moved, retry: bool) -> CaughtUp:
+    found, moved, gone = look
     with transaction(db):
         marks = store.file_marks(db)  # again, under the lock: another command may have read them
         fresh: list[Record] = []
@@ -82,27 +91,36 @@ def catch_up(
             problems += bad
             new_marks.append(mark)
         if not start_over:
-            held = store.applied(db, [r.id for r in fresh])
+            latest = store.latest(db)
+            # A store that holds no record yet (a clone's first command) holds none of these.
+            held = store.applied(db, [r.id for r in fresh]) if latest is not None else {}
             for r in fresh:
                 if r.id in held and held[r.id] != r.device:  # a line copied into another file
                     problems.append(Problem(_name(r), r.line, f"repeats record {r.id}", _digest(r.text())))
             fresh, dupes = _unique([r for r in fresh if r.id not in held], db.device)
             problems += dupes
-            latest = store.latest(db)
             start_over = latest is not None and any(r.order < latest for r in fresh)
         if start_over:
             return _rebuild(db, ws, found)
+        # Into a store that held no change yet, every change is one just applied: looking for
+        # conflicts among all of them is cheaper than naming 100,000 of them.
+        first = store_progress.next_event_id(db) == 1
         applied, waiting, touched = _apply(db, fresh, bulk=len(fresh) > _BULK)
         for mark in new_marks:
             store.set_file_mark(db, mark)
         reported = _report(db, problems + waiting)
-        conflicts = store_progress.note_conflicts(db, [r.id for r in fresh if r.op == "state"])
-    sources = sorted({_name(r) for r in fresh})
+        conflicts = store_progress.note_conflicts(db, None if first else [r.id for r in fresh if r.op == "state"])
+    sources = _sources(fresh)
     return CaughtUp(applied, sources, False, reported, conflicts, touched)
 
 
 def _name(r: Record) -> str:
     return f"{files.HISTORY_DIR}/{r.device}{files.SUFFIX}"
+
+
+def _sources(records: list[Record]) -> list[str]:
+    """The files the records came from (by device: a name for each of 100,000 records costs)."""
+    return sorted(f"{files.HISTORY_DIR}/{device}{files.SUFFIX}" for device in {r.device for r in records})
 
 
 def rebuild(db: sqlite3.Connection, ws: Workspace) -> CaughtUp:
@@ -128,7 +146,7 @@ def _rebuild(db: sqlite3.Connection, ws: Workspace, found: list[files.HistoryFil
     reported = _report(db, problems + dupes + waiting)
     store_progress.note_conflicts(db, None)
     conflicts = [c for c in store_progress.conflicts(db) if c not in known]
-    sources = sorted({_name(r) for r in records})
+    sources = _sources(records)
     return CaughtUp(applied, sources, True, reported, conflicts)
 
 
@@ -166,7 +184,8 @@ def _unique(records: list[Record], own: str | None) -> tuple[list[Record], list[
     """Each record once: of two lines with one id, the one in this device's file, else the first."""
     seen: set[str] = set()
     out, dupes = [], []
-    for r in sorted(records, key=lambda r: (r.order, r.device != own, r.device, r.line)):
+    # (r.at, r.id) is r.order, written out: a property read for each of 100,000 records costs.
+    for r in sorted(records, key=lambda r: (r.at, r.id, r.device != own, r.device, r.line)):
         if r.id in seen:
             dupes.append(Problem(_name(r), r.line, f"repeats record {r.id}", _digest(r.text() + r.device)))
             continue
@@ -184,6 +203,10 @@ def _report(db: sqlite3.Connection, problems: list[Problem]) -> list[Problem]:
 _BULK = 500
 
 
+# The order records apply in: Record.order, read without a call in Python.
+_ORDER = attrgetter("at", "id")
+
+
 class _Missing(Exception):
     """The record names something the store does not have (yet)."""
 
@@ -196,14 +219,14 @@ def _apply(db: sqlite3.Connection, records: list[Record], *, bulk: bool = False)
     aliases = store.aliases(db)
     # Every rename in the batch is known before any record applies: the records that name an old
     # id come before the rename that retired it.
-    for r in sorted((r for r in records if r.op == "rename"), key=lambda r: r.order):
+    for r in sorted((r for r in records if r.op == "rename"), key=_ORDER):
         if (r.at, r.fields["to"]) not in aliases.get(r.fields["from"], []):
             aliases.setdefault(r.fields["from"], []).append((r.at, r.fields["to"]))
     names = _Names(keys, aliases, [] if bulk else None, {}, set())
     if bulk:
         names.event_ids["next"] = store_progress.next_event_id(db)
     applied, waiting, marks = 0, [], []
-    for r in sorted(records, key=lambda r: r.order):
+    for r in sorted(records, key=_ORDER):
         try:
             _APPLY[r.op](db, r, names)
         except _Missing as exc:
@@ -231,6 +254,11 @@ class _Keys(dict):
         self[key] = found = store_items.id_of_key(self.db, key)
         return found
 
+    def get(self, key: str, default=None) -> int | None:
+        # dict.get never calls __missing__: this one reads the store, as a lookup by [key] does.
+        found = self[key]
+        return default if found is None else found
+
 
 class _Names(NamedTuple):
     keys: dict[str, int]  # or _Keys, which reads them as asked
@@ -242,18 +270,16 @@ class _Names(NamedTuple):
     def item(self, key: str, at: str) -> int:
         """The item a record names: following the renames made after it was recorded, and, when the
         name is gone from the plan, the renames its machine had not seen yet."""
-        found = self._follow(key, at)
-        if self._id(found) is None:
-            found = self._follow(key, "")
-        item_id = self._id(found)
+        item_id = self.keys.get(self._follow(key, at))
+        if item_id is None:
+            item_id = self.keys.get(self._follow(key, ""))
         if item_id is None:
             raise _Missing(f"names {key}, which roadmap.yaml does not have")
         return item_id
 
-    def _id(self, key: str) -> int | None:
-        return self.keys[key] if isinstance(self.keys, _Keys) else self.keys.get(key)
-
     def _follow(self, key: str, at: str) -> str:
+        if key not in self.aliases:
+            return key  # the everyday case: an item never renamed
         for _ in range(100):  # a chain of renames, never a loop
             later = [(when, new) for when, new in self.aliases.get(key, ()) if when > at]
             if not later:

@@ -8,6 +8,7 @@ import unicodedata
 MAX_SLUG = 48
 _ASCII_RUN = re.compile(r"[^a-z0-9]+")
 _WORD_RUN = re.compile(r"[^\w]+")
+_LETTER = re.compile("[a-z]")
 # Typed references like `3` or `3.p2`; an explicit id of that shape could never be reached.
 POSITIONAL = re.compile(r"^\d+(\.[a-z]\d+)?$")
 
@@ -22,10 +23,10 @@ def slugify(text: str) -> str:
         folded = text.lower()  # nothing to fold: what follows gives the same slug, and fast
     else:
         # Punctuation becomes a gap before accents are folded away, so `12–16` stays `12-16`.
-        spaced = re.sub(r"[^\w]+", " ", text)
+        spaced = _WORD_RUN.sub(" ", text)
         folded = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode().lower()
     slug = _ASCII_RUN.sub("-", folded).strip("-")
-    if not re.search(r"[a-z]", slug):
+    if not _LETTER.search(slug):
         slug = _WORD_RUN.sub("-", text.lower()).strip("-_") or slug
     if len(slug) > MAX_SLUG:
         cut = slug[:MAX_SLUG]

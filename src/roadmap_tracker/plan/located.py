@@ -4,8 +4,8 @@ PyYAML's own constructors apply YAML 1.1 typing (``no`` -> False, ``1:30`` ->
 90) and expand aliases without limit. We compose the node tree with the safe
 (C where available) loader and build the data ourselves: every scalar stays the
 text the user wrote (pydantic converts where the schema wants a number), empty
-and ``null`` become None, duplicate keys and aliases are refused, and each
-value's position is recorded by its path so schema errors can name a line.
+and ``null`` become None, duplicate keys and aliases are refused, and the node
+tree is kept so that a schema error can name the line of any value by its path.
 
 Whatever the file holds, reading it either succeeds or raises one
 ``RoadmapFileError`` whose message is a single line naming the line and column.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,18 +53,38 @@ Path_ = tuple[str | int, ...]
 
 @dataclass
 class Located:
-    """Parsed data plus the (line, column) of every path in it, 1-based."""
+    """Parsed data, and the node tree it was built from, which knows where every value came from."""
 
     data: Any
-    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    root: Any = None  # the document's node; None when the text holds no document
 
     def where(self, path: Path_) -> tuple[int, int] | None:
-        # A missing key has no mark of its own: fall back to its parent.
-        for end in range(len(path), -1, -1):
-            mark = self.marks.get(tuple(path[:end]))
-            if mark:
-                return mark
+        """The 1-based (line, column) of ``path``: of its key, for a value in a mapping. A part of
+        the path the file does not have (a missing key) falls back to the nearest parent."""
+        return _where(self.root, path)
+
+
+def _where(root, path: Path_) -> tuple[int, int] | None:
+    # Marks are looked up only for a message: walking the tree then is cheaper than recording
+    # a mark for each of a large plan's values while it is read.
+    if root is None:
         return None
+    import yaml
+
+    node, mark = root, root.start_mark
+    for part in path:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            # The first key of that name: the builder refuses a second before reading past it.
+            pair = next((pair for pair in node.value if pair[0].value == part), None)
+            if pair is None:
+                break
+            mark, node = pair[0].start_mark, pair[1]
+        elif isinstance(node, yaml.SequenceNode) and type(part) is int and 0 <= part < len(node.value):
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            break
+    return mark.line + 1, mark.column + 1
 
 
 def file_error(source: str, line: int | None, column: int | None, problem: str) -> RoadmapFileError:
@@ -113,11 +133,9 @@ def _not_utf8(data: bytes, start: int, source: str) -> RoadmapFileError:
 
 
 def load_yaml(text: str, source: str) -> Located:
-    located = Located(None)
     root = _compose(text, source)
-    if root is not None:
-        located.data = _Builder(source, located.marks).build(root, ())
-    return located
+    # An alias is written `*name`: text without a `*` has none, and every node is met once.
+    return Located(None if root is None else _Builder(root, source, "*" in text).value(root, ()), root)
 
 
 def _compose(text: str, source: str):
@@ -172,7 +190,38 @@ def _character(char: str) -> str:
 def _loader_class():
     import yaml
 
-    return getattr(yaml, "CSafeLoader", None) or _python_loader()
+    return _c_loader() if hasattr(yaml, "CSafeLoader") else _python_loader()
+
+
+@functools.cache
+def _c_loader():
+    """libyaml's loader, with a cheaper way to tag a node.
+
+    The composer asks Python for every untagged node's tag, and PyYAML's resolver tries its
+    patterns on each plain scalar to tell a number, a date or a boolean from text. The builder
+    only asks whether a tag is one of the plain ones, and the few tags the resolver gives that
+    are not (for ``<<`` and ``=``) are told by a scalar's first character: the resolver is asked
+    about a scalar that begins with such a character, and every other node gets its kind's plain
+    tag (a number is then tagged as text, which the builder never looks at)."""
+    import yaml
+
+    resolvers = yaml.CSafeLoader.yaml_implicit_resolvers
+    asked = {first for first, pairs in resolvers.items() if any(tag not in _PLAIN_TAGS for tag, _ in pairs)}
+    if None in asked:  # a resolver for any first character: every scalar must be asked
+        return yaml.CSafeLoader
+    plain = {
+        yaml.ScalarNode: yaml.CSafeLoader.DEFAULT_SCALAR_TAG,
+        yaml.SequenceNode: yaml.CSafeLoader.DEFAULT_SEQUENCE_TAG,
+        yaml.MappingNode: yaml.CSafeLoader.DEFAULT_MAPPING_TAG,
+    }
+
+    class PlainTagLoader(yaml.CSafeLoader):
+        def resolve(self, kind, value, implicit):
+            if kind is yaml.ScalarNode and implicit[0] and value[:1] in asked:
+                return super().resolve(kind, value, implicit)
+            return plain[kind]
+
+    return PlainTagLoader
 
 
 @functools.cache
@@ -200,68 +249,62 @@ def _python_loader():
 
 
 class _Builder:
-    def __init__(self, source: str, marks: dict):
+    """The data of the node tree, refusing what a plan cannot hold (see the module's docstring).
+
+    The checks are written out where each kind of node is met: a large plan has a few hundred
+    thousand nodes, most of them scalars. They run in the order the nodes come in the file, so
+    the problem named is always the first one."""
+
+    def __init__(self, root, source: str, aliases: bool = True):
         import yaml
 
+        self.root = root
         self.source = source
-        self.marks = marks
-        self.seen: set[int] = set()
+        self.seen: set[int] | None = set() if aliases else None  # the nodes met, while one may come again
         self.scalar, self.sequence = yaml.ScalarNode, yaml.SequenceNode
 
     def fail(self, node, problem: str):
         mark = node.start_mark
         raise file_error(self.source, mark.line + 1, mark.column + 1, problem)
 
-    def nearest(self, path: Path_) -> tuple[int, int]:
-        """The mark of ``path``, or of the nearest parent that has one (the root always has)."""
-        while path not in self.marks:
-            path = path[:-1]
-        return self.marks[path]
-
-    def build(self, node, path: Path_) -> Any:
-        # The composer hands back the same node object for every alias of an
-        # anchor; refusing the second visit stops "billion laughs" at once.
-        if id(node) in self.seen:
-            # The node's own mark is the anchor's: point at where the alias sits instead.
-            line, col = self.nearest(path)
-            problem = "anchors and aliases (&name / *name) are not supported; write the value out"
-            raise file_error(self.source, line, col, problem)
-        self.seen.add(id(node))
+    def value(self, node, path: Path_) -> Any:
+        # The composer hands back the same node object for every alias of an anchor; refusing
+        # the second visit stops "billion laughs" at once.
+        if self.seen is not None:
+            if id(node) in self.seen:
+                # The node's own mark is the anchor's: point at where the alias sits instead (its
+                # key's position in a mapping, its list's in a list).
+                line, col = _where(self.root, path if path and type(path[-1]) is str else path[:-1])
+                problem = "anchors and aliases (&name / *name) are not supported; write the value out"
+                raise file_error(self.source, line, col, problem)
+            self.seen.add(id(node))
         if node.tag not in _PLAIN_TAGS:
             self.fail(node, f"YAML tag {node.tag!r} is not supported; remove it")
         # The path is as long as the node is deep: a cheap bound on our recursion, and pydantic's.
         if len(path) > MAX_DEPTH:
             self.fail(node, TOO_DEEP)
-        self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, self.scalar):
-            return self._scalar(node)
-        if isinstance(node, self.sequence):
-            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        kind = type(node)
+        if kind is self.scalar:
+            text = node.value
+            if node.style is None and text in _NULLS:
+                return None
+            # Only a double-quoted scalar has escapes. PyYAML's pure-Python scanner turns `"\ud800"`
+            # into a lone surrogate, which no file or store can hold (libyaml refuses it itself).
+            if node.style == '"' and (found := _SURROGATE.search(text)):
+                self.fail(node, f"an escape here gives {_character(found.group())}, which is no text; remove it")
+            return text
+        if kind is self.sequence:
+            return [self.value(child, (*path, i)) for i, child in enumerate(node.value)]
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self._key(key_node)
+            if type(key_node) is not self.scalar:
+                self.fail(key_node, "a key must be a plain word, not a list or a mapping")
+            key = key_node.value
+            if key == "<<":
+                self.fail(key_node, "merge keys (<<) are not supported; write the keys out")
+            if key_node.tag not in _PLAIN_TAGS:
+                self.fail(key_node, f"YAML tag {key_node.tag!r} is not supported; remove it")
             if key in result:
                 self.fail(key_node, f"duplicate key {key!r}; each key may appear once in a mapping")
-            self.marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            # The key's position is the better place to point at than its value's;
-            # build() only fills in positions not yet known.
-            result[key] = self.build(value_node, (*path, key))
+            result[key] = self.value(value_node, (*path, key))
         return result
-
-    def _scalar(self, node) -> str | None:
-        if node.style is None and node.value in _NULLS:
-            return None
-        # Only a double-quoted scalar has escapes. PyYAML's pure-Python scanner turns `"\ud800"`
-        # into a lone surrogate, which no file or store can hold (libyaml refuses it itself).
-        if node.style == '"' and (found := _SURROGATE.search(node.value)):
-            self.fail(node, f"an escape here gives {_character(found.group())}, which is no text; remove it")
-        return node.value
-
-    def _key(self, node) -> str:
-        if not isinstance(node, self.scalar):
-            self.fail(node, "a key must be a plain word, not a list or a mapping")
-        if node.value == "<<":
-            self.fail(node, "merge keys (<<) are not supported; write the keys out")
-        if node.tag not in _PLAIN_TAGS:
-            self.fail(node, f"YAML tag {node.tag!r} is not supported; remove it")
-        return node.value

@@ -11,23 +11,29 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from ..collector import paused
 from ..errors import RoadmapFileError
 from .ids import POSITIONAL
 from .located import Located, decode, file_error, load_yaml, read_source
-from .outline import flatten
+from .outline import rows
 from .schema import Deliverable, Item, Roadmap, Step
 
 
 def load_roadmap(path: Path, text: str | None = None) -> Roadmap:
     """Read and validate a roadmap file; every problem names its line."""
+    with paused():
+        return _load(path, text)
+
+
+def _load(path: Path, text: str | None) -> Roadmap:
     source = str(path)
     if text is None:
         text = decode(read_source(path), path)
     located = load_yaml(text, source)
-    if not located.marks:  # no document at all: an empty file, or comments alone
+    if located.root is None:  # no document at all: an empty file, or comments alone
         raise file_error(source, 1, 1, "the file holds no roadmap; write its version, title and steps")
     if not isinstance(located.data, dict):
-        line, col = located.marks[()]
+        line, col = located.where(())
         raise file_error(source, line, col, "expected a mapping with version, title and steps")
     try:
         roadmap = Roadmap.model_validate(located.data)
@@ -123,15 +129,14 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
 
 def _check_ids(roadmap: Roadmap, located: Located, source: str) -> None:
     seen: dict[str, tuple] = {}
-    for row in flatten(roadmap):
-        mark = located.where((*row.path, "id")) if row.explicit_id else located.where(row.path)
+    for row in rows(roadmap):  # the rows the sync then stores: they are made once
         if row.explicit_id and POSITIONAL.match(row.key):
-            line, col = mark or (None, None)
+            line, col = _id_mark(row, located)
             raise file_error(
                 source, line, col, f"id {row.key!r} looks like a step number; choose an id with a letter in it"
             )
         if row.key in seen:
-            line, col = mark or (None, None)
+            line, col = _id_mark(row, located)
             first = located.where(seen[row.key])
             raise file_error(
                 source,
@@ -140,3 +145,9 @@ def _check_ids(roadmap: Roadmap, located: Located, source: str) -> None:
                 f"duplicate id {row.key!r} (first used on line {first[0] if first else '?'}); give one of them another id",
             )
         seen[row.key] = row.path
+
+
+def _id_mark(row, located: Located) -> tuple[int | None, int | None]:
+    """Where a row's id is written, or its item when the id comes from the title."""
+    mark = located.where((*row.path, "id")) if row.explicit_id else located.where(row.path)
+    return mark or (None, None)

@@ -12,11 +12,13 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from ..clock import today, utc_stamp
+from ..collector import paused
 from ..files import digest
 from ..workspace import Workspace
 from .connection import transaction
 
 if TYPE_CHECKING:
+    from ..plan.schema import Roadmap
     from .plan_rows import SyncReport
 
 
@@ -62,44 +64,54 @@ def sync(db: sqlite3.Connection, ws: Workspace, *, force: bool = False) -> SyncR
 
         return SyncReport()
     data, st = changed
+    # A plan of 100,000 items makes millions of objects, none of them in a cycle (see collector.py);
+    # they are all freed before the collector runs again.
+    with paused():
+        return _load_and_store(db, ws, data, st)
+
+
+def _load_and_store(db: sqlite3.Connection, ws: Workspace, data: bytes, st: os.stat_result) -> SyncReport:
     # Only now, with a file to load: the schema brings in pydantic.
     from ..plan.located import decode
-    from ..plan.outline import flatten
+    from ..plan.outline import rows
     from ..plan.roadmap_file import load_roadmap
     from .plan_rows import apply_rows
 
     roadmap = load_roadmap(ws.roadmap_file, decode(data, ws.roadmap_file))
-    rows = list(flatten(roadmap))
     with transaction(db):
-        report = apply_rows(db, rows)
-        # Without `started:` in the file, week 1 is the week of the first sync, and stays so.
-        known = db.execute("SELECT started FROM roadmap WHERE id = 1").fetchone()
-        started = (
-            roadmap.started.isoformat()
-            if roadmap.started
-            else (known["started"] if known and known["started"] else today().isoformat())
-        )
-        header = (
-            roadmap.title,
-            ws.relative(ws.roadmap_file),
-            st.st_size,
-            st.st_mtime_ns,
-            digest(data),
-            started,
-            roadmap.week_starts,
-            roadmap.notes_dir,
-            roadmap.date_order,
-            utc_stamp(),
-        )
-        db.execute(
-            """INSERT INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash,
-                   started, week_starts, notes_dir, date_order, synced_at)
-               VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (id) DO UPDATE SET title = excluded.title, source = excluded.source,
-                   source_size = excluded.source_size, source_mtime_ns = excluded.source_mtime_ns,
-                   source_hash = excluded.source_hash, started = excluded.started,
-                   week_starts = excluded.week_starts, notes_dir = excluded.notes_dir,
-                   date_order = excluded.date_order, synced_at = excluded.synced_at""",
-            header,
-        )
+        report = apply_rows(db, rows(roadmap))  # the rows made when its ids were checked
+        _set_header(db, ws, roadmap, data, st)
     return report
+
+
+def _set_header(db: sqlite3.Connection, ws: Workspace, roadmap: Roadmap, data: bytes, st: os.stat_result) -> None:
+    # Without `started:` in the file, week 1 is the week of the first sync, and stays so.
+    known = db.execute("SELECT started FROM roadmap WHERE id = 1").fetchone()
+    started = (
+        roadmap.started.isoformat()
+        if roadmap.started
+        else (known["started"] if known and known["started"] else today().isoformat())
+    )
+    header = (
+        roadmap.title,
+        ws.relative(ws.roadmap_file),
+        st.st_size,
+        st.st_mtime_ns,
+        digest(data),
+        started,
+        roadmap.week_starts,
+        roadmap.notes_dir,
+        roadmap.date_order,
+        utc_stamp(),
+    )
+    db.execute(
+        """INSERT INTO roadmap (id, title, source, source_size, source_mtime_ns, source_hash,
+               started, week_starts, notes_dir, date_order, synced_at)
+           VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET title = excluded.title, source = excluded.source,
+               source_size = excluded.source_size, source_mtime_ns = excluded.source_mtime_ns,
+               source_hash = excluded.source_hash, started = excluded.started,
+               week_starts = excluded.week_starts, notes_dir = excluded.notes_dir,
+               date_order = excluded.date_order, synced_at = excluded.synced_at""",
+        header,
+    )
