@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from roadmap_tracker.cli import app
 from roadmap_tracker.store.migrations import MIGRATIONS
 
-from conftest import Runner
+from conftest import Runner, workspace_from
 
 PLAN = """\
 version: 1
@@ -406,3 +406,70 @@ def test_bundled_roadmap_export_has_a_checklist_like_the_readme(roadmap):
         "## Final Deliverables\n\n- [ ] Portfolio of mini projects: 0/5 (up to 7) — done mini projects with a repo link\n"
         in text
     )
+
+
+def _written_whole(data: dict) -> str:
+    """A backup as the export wrote it when it held all of it in one string: the format to keep."""
+    dump = json.dumps
+    out = ["{"] + [
+        f"  {dump(k)}: {dump(v, ensure_ascii=False)}," for k, v in data.items() if k not in ("tables", "notes")
+    ]
+    out.append('  "tables": {')
+    for n, (table, rows) in enumerate(data["tables"].items()):
+        comma = "," if n < len(data["tables"]) - 1 else ""
+        if not rows:
+            out.append(f"    {dump(table)}: []{comma}")
+            continue
+        out.append(f"    {dump(table)}: [")
+        out.append(",\n".join(f"      {dump(row, ensure_ascii=False)}" for row in rows))
+        out.append(f"    ]{comma}")
+    out.append("  },")
+    if data["notes"]:
+        out.append('  "notes": [')
+        out.append(",\n".join(f"    {dump(note, ensure_ascii=False)}" for note in data["notes"]))
+        out.append("  ]")
+    else:
+        out.append('  "notes": []')
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _many_items(count: int) -> str:
+    """A plan of one step holding ``count - 1`` resources: ``count`` items in all."""
+    items = "".join(f"      - title: Resource {n}\n        url: https://example.com/{n}\n" for n in range(1, count))
+    return f"version: 1\ntitle: Many\nsteps:\n  - id: one\n    title: One\n    resources:\n{items}"
+
+
+@pytest.mark.parametrize("items", [999, 1000, 1001, 2500])  # the export reads and writes rows 1,000 at a time
+def test_a_json_backup_written_in_pieces_is_the_backup_written_whole(tmp_path, items):
+    ws = workspace_from(tmp_path, _many_items(items))
+    ws("check", "1.r998", "--date", "2026-11-03")
+    ws("link", "1.r2", "https://github.com/ada/fit", "--title", "mon dépôt ✓")
+    ws("log", "--date", "2026-11-04", "-c", "gradients")
+    (ws.root / "notes" / "week3.md").write_bytes("# Week 3\n\n\u202e a note\r\n".encode())
+    ws("status")
+    text = ws("export", "--format", "json").stdout
+    data = json.loads(text)
+    assert len(data["tables"]["item"]) == items
+    assert text == _written_whole(data)
+    ws("export", "--format", "json", "-o", str(tmp_path / "backup.json"))
+    assert (tmp_path / "backup.json").read_text(encoding="utf-8") == text
+
+
+def test_a_json_backup_is_never_whole_in_memory(tmp_path, monkeypatch):
+    import tracemalloc
+
+    from roadmap_tracker.exchange import backup
+
+    ws = workspace_from(tmp_path, _many_items(3000))
+    target = tmp_path / "backup.json"
+    monkeypatch.setattr(backup, "BATCH", 100)  # a large store's proportions, in a small one
+    ws("export", "--format", "json", "-o", str(target))  # what it imports is not what it holds
+    tracemalloc.start()
+    try:
+        ws("export", "--format", "json", "-o", str(target), "--force")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Written as it is read: at no time did the export hold as much as it wrote.
+    assert peak < target.stat().st_size, (peak, target.stat().st_size)

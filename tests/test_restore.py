@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from roadmap_tracker.cli import app
 from roadmap_tracker.store.migrations import MIGRATIONS
 
-from conftest import Runner
+from conftest import Runner, workspace_from
 from test_export import PLAN, tiny_workspace
 
 
@@ -277,3 +277,58 @@ def test_a_backup_from_before_the_newer_columns_restores(tiny, tmp_path):
     back("restore", str(old))
     assert back.states() == tiny.states()
     assert json.loads(back("logs", "--json").stdout) == json.loads(tiny("logs", "--json").stdout)
+
+
+def test_the_row_types_a_backup_is_read_by_are_the_store_tables():
+    from typing import Union, get_args, get_origin
+
+    from roadmap_tracker.exchange.backup import _models, row_types
+    from roadmap_tracker.store.backup import TABLES
+
+    for table in TABLES:
+        fields = _models()[table].model_fields
+        want = {
+            c: frozenset(get_args(f.annotation) if get_origin(f.annotation) is Union else (f.annotation,))
+            for c, f in fields.items()
+        }
+        assert list(row_types(table).items()) == list(want.items()), table
+
+
+def test_rows_a_backup_spells_otherwise_are_read_as_the_store_types_them(tiny, tmp_path):
+    data = json.loads(backup_of(tiny, tmp_path / "now.json").read_text())
+    link = data["tables"]["link"][0]
+    link.update(is_path=int(link["is_path"]), id=str(link["id"]))  # 0 for false, a number as text
+    data["tables"]["link"][0] = dict(reversed(list(link.items())))  # columns in another order
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps(data))
+    back = Runner(tmp_path / "back")
+    back("restore", str(odd))
+    assert back("export", "--format", "json").stdout == (tmp_path / "now.json").read_text()
+
+
+def test_an_item_under_a_step_made_after_it_restores(tmp_path):
+    ws = workspace_from(tmp_path, "version: 1\ntitle: T\nsteps:\n  - id: a\n    title: A\n    resources: [Old]\n")
+    ws("check", "a/old", "--date", "2026-11-03")
+    # The resource moves under a step added later: it points to a row after its own.
+    moved = "version: 1\ntitle: T\nsteps:\n  - id: a\n    title: A\n  - id: b\n    title: B\n"
+    (ws.root / "roadmap.yaml").write_text(moved + "    resources:\n      - id: a/old\n        title: Old\n")
+    ws("status")
+    rows = ws.query("SELECT id, parent_id FROM item WHERE key = 'a/old'")
+    assert rows[0][1] > rows[0][0]
+    backup = backup_of(ws, tmp_path / "backup.json")
+    back = Runner(tmp_path / "back")
+    back("restore", str(backup))
+    assert back("export", "--format", "json").stdout == backup.read_text()
+    assert back.states() == ws.states()
+    assert back.states()["a/old"] == "done"
+
+
+@pytest.mark.parametrize("rule", ["key", "record_id", "title"])
+def test_a_rule_that_answers_for_a_whole_column_answers_as_it_does_for_each_value(rule):
+    from roadmap_tracker.exchange import backup_values
+
+    check = getattr(backup_values, rule)
+    good = {"a", "a-word/with.dots", "ü" * 128, "x" * 128}
+    odd = {"", " ", "a b", "a\tb", "a\nb", "a\x00b", "a\x7fb", "a\u2003b", "x" * 129, "\u00a0", " a", "a\u200b"}
+    for value in good | odd:
+        assert check.all_ok(good | {value}) == all(check(v) is None for v in good | {value}), repr(value)

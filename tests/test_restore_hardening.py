@@ -344,9 +344,9 @@ def test_what_is_genuinely_fine_is_restored_and_every_command_reads_it(made, bac
 
 # --- 5. killed at any step ------------------------------------------------------------------------------
 
-# Runs `roadmap` and SIGKILLs it just before its KILL_AT-th step: a rename or replace of a file, or
-# a store's COMMIT (but those of the migrations that make a new store, which change nothing of the
-# workspace). Killed there, no later step ran; with KILL_AT past the last step it finishes.
+# Runs `roadmap` and SIGKILLs it just before its KILL_AT-th step: an fsync, a rename or replace of a
+# file, or a store's COMMIT (but those of the migrations that make a new store, which change nothing
+# of the workspace). Killed there, no later step ran; with KILL_AT past the last step it finishes.
 KILLER = """
 import os, signal, sys
 from roadmap_tracker.store import connection, migrations
@@ -364,7 +364,7 @@ def before(real):
         return real(*args, **kwargs)
     return call
 
-os.rename, os.replace = before(os.rename), before(os.replace)
+os.rename, os.replace, os.fsync = before(os.rename), before(os.replace), before(os.fsync)
 execute = connection.Store.execute
 
 def counted(db, sql, *args):

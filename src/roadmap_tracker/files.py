@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
+def atomic_write(path: Path, text: str | bytes | Iterable[str]) -> None:
     """Write to a temporary file beside ``path``, then rename it into place. Bytes are written as
-    they are (a file kept byte for byte); text as UTF-8."""
+    they are (a file kept byte for byte); text as UTF-8, whole or in pieces (a large export is
+    written as it is made, never held whole)."""
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+            for piece in (text,) if isinstance(text, (str, bytes)) else text:
+                handle.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():

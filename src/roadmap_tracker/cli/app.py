@@ -228,6 +228,13 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx):
         try:
+            return self._invoke(ctx)
+        finally:
+            if "roadmap_tracker.store.connection" in sys.modules:  # a command that opened a store
+                sys.modules["roadmap_tracker.store.connection"].close_all()
+
+    def _invoke(self, ctx):
+        try:
             return super().invoke(ctx)
         except RoadmapError as exc:
             if _debug(ctx):

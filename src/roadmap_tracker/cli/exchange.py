@@ -89,24 +89,26 @@ def export(
     if fmt is ExportFormat.json:
         if step or no_diary:
             raise UsageError("--step and --no-diary narrow the markdown export; a backup is always whole")
-        from ..exchange.backup import note_files, to_json
+        from ..exchange.backup import json_pieces, note_files
 
         kept, unreadable = note_files(db, ws)
         output.messages(left_out(unreadable))
-        text = to_json(db, ws.roadmap_file.read_bytes().decode("utf-8"), kept, stamp=when)
+        # Written as it is read: a backup of a large store is never whole in memory.
+        pieces = json_pieces(db, ws.roadmap_file.read_bytes().decode("utf-8"), kept, stamp=when)
     else:
         from ..exchange.readme import collect
         from ..progress.refs import resolve_step
         from ..render.readme import to_markdown
 
         number = resolve_step(db, step, f"--step {step}").position if step is not None else None
-        text = to_markdown(collect(db, step=number, diary=not no_diary), stamp=when)
+        pieces = [to_markdown(collect(db, step=number, diary=not no_diary), stamp=when)]
     if output_path is None:
-        output.data(text)
+        for piece in pieces:
+            output.data(piece)
         return
     from ..files import atomic_write
 
-    atomic_write(output_path, text)
+    atomic_write(output_path, pieces)
     output.message(exported(fmt.value, output_path))
 
 

@@ -226,13 +226,13 @@ def _arrived(
 ) -> _Arrived | None:
     """The note in ``item`` when it has to be taken in; None when it has not changed, or cannot be
     (said in ``report``)."""
-    name, path = item.name, Path(item.path)
+    name = item.name
     try:
         st = item.stat()  # follows a link, as reading would
     except OSError as exc:  # a link to nothing, or no permission to look
         report.skipped.append(f"{shown}/{name} cannot be read ({exc.strerror})")
         return None
-    if item.is_symlink() and (target := outside(ws, path)) is not None:
+    if item.is_symlink() and (target := outside(ws, Path(item.path))) is not None:
         report.skipped.append(f"{shown}/{name} is a link to a file outside the workspace ({target})")
         return None
     if not stat.S_ISREG(st.st_mode):
@@ -240,8 +240,10 @@ def _arrived(
         report.skipped.append(f"{shown}/{name} is not a regular file (a folder, a pipe or a device)")
         return None
     if row and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns:
-        return None
+        return None  # the everyday case, for each of years of notes: no Path made, nothing read
     from .weeknote import normalise, parse_week, week_from_path
+
+    path = Path(item.path)
 
     if week_from_path(name) is None:
         return None

@@ -13,7 +13,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from ..errors import BadBackup
@@ -35,38 +38,49 @@ class Backup:
     notes: list[dict] = field(default_factory=list)
 
 
-def to_json(db: sqlite3.Connection, roadmap_yaml: str, notes: dict[str, str], *, stamp: str | None = None) -> str:
-    """A versioned backup of everything: roadmap.yaml, every table row, the diary files.
+# Rows are read and encoded this many at a time: the backup is written as it is read, never held
+# whole (at 100,000 items the whole of it took 235 MiB, this 40), and each write is a large one.
+BATCH = 1000
+
+
+def json_pieces(
+    db: sqlite3.Connection, roadmap_yaml: str, notes: dict[str, str], *, stamp: str | None = None
+) -> Iterator[str]:
+    """A versioned backup of everything (roadmap.yaml, every table row, the diary files), as pieces
+    of text to write one after the other; every table is read in one snapshot of the store.
 
     One row per line: the file stays readable and diffable, and json's C encoder does the work
     (with ``indent`` it falls back to pure Python, which is seconds on a large store).
     """
-    head = {"format": FORMAT, "version": VERSION, "schema": store.schema_version(db)}
-    if stamp:
-        head["exported_at"] = stamp
-    head["roadmap_yaml"] = roadmap_yaml
     dump = json.dumps
-    out = ["{"] + [f"  {dump(k)}: {dump(v, ensure_ascii=False)}," for k, v in head.items()]
-    out.append('  "tables": {')
-    for n, table in enumerate(TABLES):
-        rows = list(store.table_rows(db, table))
-        comma = "," if n < len(TABLES) - 1 else ""
-        if not rows:
-            out.append(f"    {dump(table)}: []{comma}")
-            continue
-        out.append(f"    {dump(table)}: [")
-        out.append(",\n".join(f"      {dump(row, ensure_ascii=False)}" for row in rows))
-        out.append(f"    ]{comma}")
-    out.append("  },")
-    files = [{"path": path, "text": notes[path]} for path in sorted(notes)]
-    if files:
-        out.append('  "notes": [')
-        out.append(",\n".join(f"    {dump(f, ensure_ascii=False)}" for f in files))
-        out.append("  ]")
-    else:
-        out.append('  "notes": []')
-    out.append("}")
-    return "\n".join(out) + "\n"
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(v, ensure_ascii=False), made once
+    with store.snapshot(db):
+        head = {"format": FORMAT, "version": VERSION, "schema": store.schema_version(db)}
+        if stamp:
+            head["exported_at"] = stamp
+        head["roadmap_yaml"] = roadmap_yaml
+        yield "{\n" + "".join(f"  {dump(k)}: {encode(v)},\n" for k, v in head.items()) + '  "tables": {\n'
+        for n, table in enumerate(TABLES):
+            end = "," if n < len(TABLES) - 1 else ""
+            yield from _array(dump(table), store.table_rows(db, table), encode, "      ", end)
+    yield "  },\n"
+    yield from _array('"notes"', ({"path": p, "text": notes[p]} for p in sorted(notes)), encode, "    ", "")
+    yield "}\n"
+
+
+def _array(name: str, values: Iterator, encode: Callable[[object], str], indent: str, end: str) -> Iterator[str]:
+    """``name: [...]``, each value on a line of its own, a comma after all but the last; ``end``
+    after the bracket. Values are taken and encoded ``BATCH`` at a time."""
+    outer = indent[:-2]
+    batch = list(islice(values, BATCH))
+    if not batch:
+        yield f"{outer}{name}: []{end}\n"
+        return
+    between = ",\n" + indent
+    yield f"{outer}{name}: [\n{indent}" + between.join(map(encode, batch))
+    while batch := list(islice(values, BATCH)):
+        yield between + between.join(map(encode, batch))
+    yield f"\n{outer}]{end}\n"
 
 
 def note_files(db: sqlite3.Connection, ws) -> tuple[dict[str, str], list[Path]]:
@@ -103,6 +117,7 @@ def read_backup(path: Path) -> Backup:
     except OSError as exc:
         raise BadBackup(f"{source}: cannot read it ({exc.strerror})") from exc
     data = _parse(raw, source)
+    del raw  # as large as the file, and not needed while what it held is checked
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BadBackup(f'{source} is not a roadmap-tracker backup (no "format": "{FORMAT}")')
     return check(data, source)
@@ -137,9 +152,8 @@ def check(data: dict, source: str) -> Backup:
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise BadBackup(f"{source}: unknown table {unknown[0]!r}")
-    models = _models()
     # A backup from before a table existed has none of its rows.
-    checked = {t: _rows(source, t, tables.get(t, [] if t in ADDED_LATER else None), models[t]) for t in TABLES}
+    checked = {t: _rows(source, t, tables.get(t, [] if t in ADDED_LATER else None)) for t in TABLES}
     backup_rows.check_tables(source, plan, checked, today())
     notes = _notes(source, data.get("notes", []))
     backup_rows.check_notes(source, notes, checked["roadmap"][0], today())
@@ -185,8 +199,92 @@ def _check_head(data: dict, source: str) -> str:
     return text
 
 
+# Each table's columns in order, with the type of their values ("?": or null), as store/tables.py
+# declares them (tests/test_restore.py holds the two the same). Rows that are exactly this need no
+# validating, and reading them from tables.py would cost an import of SQLModel (half a second).
+ROW_TYPES = {
+    "roadmap": "id int?, title str, source str, source_size int, source_mtime_ns int, source_hash str, "
+    "started str?, week_starts str, notes_dir str, synced_at str, date_order str?",
+    "item": "id int?, roadmap_id int, key str, kind str, parent_id int?, step_id int?, position int, seq int, "
+    "title str, url str?, body str?, extra str?, created_at str, archived_at str?, state str, state_day str?",
+    "event": "id int?, item_id int, state str, day str, recorded_at str, note str?, auto bool, undoes int?, "
+    "uid str?, after_uid str?",
+    "link": "id int?, item_id int?, target str, is_path bool, kind str, title str?, note str?, added_at str, "
+    "checked_at str?, check_status int?, check_final_url str?, check_redirects int?, check_elapsed float?, "
+    "check_error str?, uid str?",
+    "entry": "id int?, week int, start_day str, end_day str, step str?, concepts str, experiments str, text str, "
+    "tags str, refs str, steps str, extra str, updated_at str, step_id int?",
+    "entry_item": "entry_id int, ref str, item_id int",
+    "question": "id int?, entry_id int, text str, asked_on str, answer str?, answered_on str?, answer_item_id int?, "
+    "answer_url str?, removed_at str?, uid str?",
+    "answer": "id int?, item_id int, day str, text str, recorded_at str, uid str?",
+    "notefile": "path str, week int, size int, mtime_ns int, hash str, written bool",
+}
+
+
+def row_types(table: str) -> dict[str, frozenset[type]]:
+    """A table's columns in order, each with the types its values may have."""
+    kinds = {"int": int, "str": str, "bool": bool, "float": float}
+    columns = (part.split() for part in ROW_TYPES[table].split(","))
+    return {
+        name: frozenset({kinds[kind.rstrip("?")], *((type(None),) if kind.endswith("?") else ())})
+        for name, kind in columns
+    }
+
+
+def _rows(source: str, table: str, rows) -> list[dict]:
+    """A table's rows checked against its model: dicts of every column, in the table's order."""
+    if not isinstance(rows, list):
+        raise BadBackup(f"{source}: table {table} is missing or not a list")
+    if not _typed(rows, row_types(table)):
+        rows = _validated(source, table, rows)
+    key = [c.strip() for c in KEYS.get(table, "id").split(",")]
+    identities = [tuple(row[c] for c in key) for row in rows] if len(key) > 1 else [(i,) for i in _column(rows, key[0])]
+    if len(set(identities)) < len(identities) or any(None in i for i in identities):
+        seen: set = set()
+        for n, identity in enumerate(identities, start=1):
+            if None in identity or identity in seen:
+                name = ", ".join(key)
+                problem = "empty" if None in identity else "repeated"
+                raise BadBackup(f"{source}: table {table}, row {n}: field {name!r} is {problem}")
+            seen.add(identity)
+    return rows
+
+
+def _column(rows: list[dict], name: str) -> list:
+    return list(map(itemgetter(name), rows))
+
+
+def _typed(rows: list, types: dict[str, frozenset[type]]) -> bool:
+    """Whether the rows are what validating them would give back: dicts of exactly the columns, in
+    order, each value of a type its column takes as it is (pydantic returns such a row unchanged).
+    The everyday backup is; this finds it at C speed, a column at a time."""
+    names = tuple(types)
+    if not all(type(row) is dict and tuple(row) == names for row in rows):
+        return False
+    return all(set(map(type, _column(rows, name))) <= allowed for name, allowed in types.items())
+
+
+def _validated(source: str, table: str, rows: list) -> list[dict]:
+    """Rows validated by the table's model, converted as it converts them (a number in text), the
+    columns a backup made before they existed given their defaults; the first problem refused."""
+    from pydantic import ValidationError
+
+    model = _models()[table]
+    try:
+        valid = _adapter(model).validate_python(rows)
+    except ValidationError as exc:
+        raise _row_problem(source, table, rows, model, exc) from None
+    # A column added after the backup was made is missing from its rows; one with a default takes it.
+    fields = model.model_fields
+    defaults = {c: f.default for c, f in fields.items() if not f.is_required()}
+    return [
+        row if len(row) == len(fields) else {c: row[c] if c in row else defaults[c] for c in fields} for row in valid
+    ]
+
+
 def _models() -> dict[str, type]:
-    # SQLModel costs a few hundred milliseconds to import; only restore pays for it.
+    # SQLModel costs half a second to import: only a backup whose rows need converting pays for it.
     from ..store import tables
 
     return {
@@ -214,36 +312,6 @@ def _adapter(model: type):
     fields = {c: f.annotation if f.is_required() else NotRequired[f.annotation] for c, f in model.model_fields.items()}
     row = with_config(ConfigDict(extra="forbid"))(TypedDict(f"{model.__name__}Dict", fields))
     return TypeAdapter(list[row])
-
-
-def _rows(source: str, table: str, rows, model) -> list[dict]:
-    from pydantic import ValidationError
-
-    if not isinstance(rows, list):
-        raise BadBackup(f"{source}: table {table} is missing or not a list")
-    try:
-        valid = _adapter(model).validate_python(rows)
-    except ValidationError as exc:
-        raise _row_problem(source, table, rows, model, exc) from None
-    # A column added after the backup was made is missing from its rows; one with a default takes it.
-    fields = model.model_fields
-    defaults = {c: f.default for c, f in fields.items() if not f.is_required()}
-    width = len(fields)
-    for row in valid:
-        if len(row) < width:
-            for column, value in defaults.items():
-                row.setdefault(column, value)
-    key = [c.strip() for c in KEYS.get(table, "id").split(",")]
-    identities = [tuple(row[c] for c in key) for row in valid]
-    if len(set(identities)) < len(identities) or any(None in i for i in identities):
-        seen: set = set()
-        for n, identity in enumerate(identities, start=1):
-            if None in identity or identity in seen:
-                name = ", ".join(key)
-                problem = "empty" if None in identity else "repeated"
-                raise BadBackup(f"{source}: table {table}, row {n}: field {name!r} is {problem}")
-            seen.add(identity)
-    return valid
 
 
 def _row_problem(source: str, table: str, rows: list, model, exc) -> BadBackup:

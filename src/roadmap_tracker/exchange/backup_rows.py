@@ -7,6 +7,7 @@ and a dictionary each, after ``backup_values`` has checked every value on its ow
 from __future__ import annotations
 
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from ..dates import MAX_YEAR, week_range
@@ -42,9 +43,13 @@ REFERENCES = {
 def check_references(source: str, tables: dict[str, list[dict]]) -> None:
     if [r["id"] for r in tables["roadmap"]] != [1]:
         raise BadBackup(f"{source}: table roadmap must hold exactly one row, with id 1")
-    ids = {t: {r["id"] for r in tables[t]} for t in ("roadmap", "item", "event", "entry")}
+    ids = {t: set(map(itemgetter("id"), tables[t])) for t in ("roadmap", "item", "event", "entry")}
     for table, refs in REFERENCES.items():
-        for n, row in enumerate(tables[table], start=1):
+        rows = tables[table]
+        # Each column's values at once; the rows walked in order only to name the first bad one.
+        if all(set(map(itemgetter(c), rows)) - {None} <= ids[target] for c, target in refs.items()):
+            continue
+        for n, row in enumerate(rows, start=1):
             for column, target in refs.items():
                 if row[column] is not None and row[column] not in ids[target]:
                     raise problem_at(
@@ -57,6 +62,10 @@ def check_unique(source: str, tables: dict[str, list[dict]]) -> None:
     unique across tables: a history file names each change by its record's id."""
     _unique(source, "item", tables["item"], "key", "each item has an id of its own")
     _unique(source, "entry", tables["entry"], "week", "the diary holds one entry per week")
+    uids = [u for t in ("event", "link", "question", "answer") for u in map(itemgetter("uid"), tables[t])]
+    uids = [u for u in uids if u is not None]
+    if len(set(uids)) == len(uids):
+        return  # the everyday backup: no record id twice, and no need to say where
     owners: dict[str, tuple[str, int]] = {}
     for table in ("event", "link", "question", "answer"):
         for n, row in enumerate(tables[table], start=1):
@@ -71,6 +80,8 @@ def check_unique(source: str, tables: dict[str, list[dict]]) -> None:
 
 
 def _unique(source: str, table: str, rows: list[dict], column: str, why: str) -> None:
+    if len(set(map(itemgetter(column), rows))) == len(rows):
+        return
     seen: dict[Any, int] = {}
     for n, row in enumerate(rows, start=1):
         value = row[column]
@@ -127,12 +138,11 @@ _TEXTS = ("title", "url", "body", "extra")
 _FROM_PLAN = ("kind", "parent_id", "step_id", "position", *_TEXTS)
 
 
-def check_plan(source: str, plan, tables: dict[str, list[dict]]) -> None:
+def check_plan(source: str, plan, plan_rows: list, tables: dict[str, list[dict]]) -> None:
     """The plan's rows as the store keeps them, synced with roadmap.yaml: its header says what the
     file says, and the live items (those not archived) are the file's items, where it puts them.
-    The next command trusts them without reading the file again, as its hash has not changed."""
-    from ..plan.outline import flatten
-
+    The next command trusts them without reading the file again, as its hash has not changed.
+    ``plan_rows``: the plan flattened (``plan.outline.flatten``)."""
     problem = notes_folder(plan.notes_dir)
     if problem:
         raise BadBackup(f"{source} (roadmap_yaml): notes_dir: {problem}")
@@ -148,7 +158,7 @@ def check_plan(source: str, plan, tables: dict[str, list[dict]]) -> None:
         if header[column] != value:
             problem = f"is {shown(header[column])}, but roadmap_yaml says {shown(value)}"
             raise problem_at(source, "roadmap", 1, column, problem)
-    rows = {row.key: row for row in flatten(plan)}
+    rows = {row.key: row for row in plan_rows}
     items = tables["item"]
     key_of = {r["id"]: r["key"] for r in items}
     live: set[str] = set()
@@ -164,6 +174,8 @@ def check_plan(source: str, plan, tables: dict[str, list[dict]]) -> None:
         # Parent and step by key: the file names them so.
         have = (r["kind"], key_of.get(r["parent_id"]), key_of.get(r["step_id"]), r["position"], *(r[c] for c in _TEXTS))
         want = (row.kind, row.parent, row.step, row.position, row.title, row.url, row.body, row.extra)
+        if have == want:
+            continue
         for column, a, b in zip(_FROM_PLAN, have, want):
             if a != b:
                 raise problem_at(source, "item", n, column, f"is {shown(a)}, but roadmap_yaml says {shown(b)}")
@@ -252,12 +264,17 @@ def week_problem(week: int, started: date, week_starts: str) -> Problem:
 
 def check_tables(source: str, plan, tables: dict[str, list[dict]], today: date) -> None:
     """Everything above, values first: the later checks rely on them."""
+    from ..plan.outline import flatten
+
+    plan_rows = list(flatten(plan))
+    # The plan's addresses were checked as they were read, by the rule an item's address follows.
+    known = {"item": {"url": {row.url for row in plan_rows}}}
     for table, rows in tables.items():
-        check_values(source, table, rows)
+        check_values(source, table, rows, known.get(table))
     check_references(source, tables)
     check_unique(source, tables)
     check_items(source, tables)
-    check_plan(source, plan, tables)
+    check_plan(source, plan, plan_rows, tables)
     check_progress(source, tables)
     check_links(source, tables["link"])
     check_diary(source, tables, today)

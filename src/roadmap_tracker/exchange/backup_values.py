@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -133,6 +134,7 @@ def title(value: str) -> Problem:
     return None if value.strip() else f"{shown(value)} is empty"
 
 
+title.all_ok = lambda values: all(map(str.strip, values))  # type: ignore[attr-defined]
 _SPACE = re.compile(r"\s")
 
 
@@ -142,12 +144,26 @@ def key(value: str) -> Problem:
     return None if plain else f"{shown(value)} is not an id (one word, no spaces)"
 
 
+def _words(values: set[str], longest: int | None = None) -> bool:
+    """Whether every value is a word: not empty, no longer than ``longest``, without spaces or
+    control characters. Joined by a letter, the values hold one of those only if a value does: one
+    search over all of them, not two for each."""
+    if "" in values or (longest and values and max(map(len, values)) > longest):
+        return False
+    joined = "a".join(values)
+    return not _SPACE.search(joined) and not _CONTROL.search(joined)
+
+
+key.all_ok = _words  # type: ignore[attr-defined]
 _RECORD_ID = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")
 
 
 def record_id(value: str) -> Problem:
     """A history record's id (32 hex digits when this tool made it; any word a history file holds)."""
     return None if _RECORD_ID.fullmatch(value) else f"{shown(value)} is not a history record id"
+
+
+record_id.all_ok = lambda values: _words(values, 128)  # type: ignore[attr-defined]
 
 
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -372,17 +388,19 @@ def problem_at(source: str, table: str, n: int, column: str, problem: str) -> Ba
     return BadBackup(f"{source}: table {table}, row {n}: field {column!r}{' ' if verb else ': '}{problem}")
 
 
-def check_values(source: str, table: str, rows: list[dict]) -> None:
-    """Every value of every column, each distinct value once; the first row holding a bad one."""
+def check_values(source: str, table: str, rows: list[dict], known: dict[str, set] | None = None) -> None:
+    """Every value of every column, each distinct value once; the first row holding a bad one.
+    ``known``: values of a column its rule took already (the plan's addresses, read by its loader)."""
     rules = COLUMNS.get(table, {})
     for column in rows[0] if rows else ():
-        values = {row[column] for row in rows}
+        values = set(map(itemgetter(column), rows))
         values.discard(None)
         rule = rules.get(column)
         bad = {v: p for v in values if (p := _plain(v))} if not _all_plain(values) else {}
+        unknown = values - known[column] if known and column in known else values
         # A rule with ``all_ok`` answers for the whole column at once in the everyday case.
-        if rule and not bad and not getattr(rule, "all_ok", lambda _: False)(values):
-            bad = {v: p for v in values if (p := rule(v))}
+        if rule and not bad and not getattr(rule, "all_ok", lambda _: False)(unknown):
+            bad = {v: p for v in unknown if (p := rule(v))}
         if bad:
             n, value = next((n, row[column]) for n, row in enumerate(rows, start=1) if row[column] in bad)
             raise problem_at(source, table, n, column, bad[value])

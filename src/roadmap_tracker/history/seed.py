@@ -5,6 +5,7 @@ with the time it was recorded, so replaying the file gives the same store back.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime, timedelta
 
@@ -12,6 +13,10 @@ from ..store import records as store
 from ..store.connection import transaction
 from ..store.items import ids_by_key
 from ..store.records import new_uid as uid
+
+# A time as ``store.format_at`` writes it, UTC to the microsecond: what a store made since history
+# files keeps, and what formatting it again gives back (a few microseconds each, 100,000 times).
+_RECORD_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00")
 
 
 def _at(text: str | None, after: str) -> str:
@@ -23,7 +28,7 @@ def _at(text: str | None, after: str) -> str:
             when = datetime.fromisoformat(text if len(text) > 10 else f"{text}T00:00:00+00:00")
             if when.tzinfo is None:
                 when = when.replace(tzinfo=datetime.now().astimezone().tzinfo)
-            at = store.format_at(when)
+            at = text if _RECORD_TIME.fullmatch(text) else store.format_at(when)
         except (ValueError, OverflowError):
             at = ""
     if not at or at <= after:
@@ -47,6 +52,7 @@ def records_for_rows(db: sqlite3.Connection) -> int:
     last = ""
     events: dict[int, str] = {}  # event id -> record id
     latest: dict[int, str] = {}  # item id -> its latest event's record id, so far
+    changed: list[tuple[str, str, str | None, int]] = []  # the events whose record differs from the row
     held = store.held(db)
     for e in store.events_in_order(db):
         if e["uid"] is not None and e["uid"] in held:
@@ -66,7 +72,9 @@ def records_for_rows(db: sqlite3.Connection) -> int:
         if after:
             rec["after"] = after
         out.append(rec)
-        store.set_event_record(db, e["id"], u, at, after)
+        if (u, at, after) != (e["uid"], e["recorded_at"], e["after_uid"]):
+            changed.append((u, at, after, e["id"]))
+    store.set_event_records(db, changed)
 
     last = ""
     for link in store.unrecorded(db, "link"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import migrations
@@ -27,13 +28,33 @@ def known_schema() -> int:
     return len(migrations.MIGRATIONS)
 
 
+@contextmanager
+def snapshot(db: sqlite3.Connection) -> Iterator[None]:
+    """Read in one transaction: a change another command commits meanwhile is in every table read
+    here or in none (a backup read table by table could hold an event without its item's state)."""
+    if db.in_transaction:  # already reading or writing in one
+        yield
+        return
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.execute("ROLLBACK")  # it changed nothing
+
+
 def table_rows(db: sqlite3.Connection, table: str) -> Iterator[dict]:
     """Every row of ``table`` as a dict in column order, booleans as true/false; one at a time."""
     if table not in TABLES:
         raise ValueError(f"no table {table!r} in a backup")
-    cursor = db.execute(f"SELECT * FROM {table} ORDER BY {KEYS.get(table, 'id')}")
+    cursor = db.cursor()
+    cursor.row_factory = None  # plain tuples: the connection's sqlite3.Row costs more per row
+    cursor.execute(f"SELECT * FROM {table} ORDER BY {KEYS.get(table, 'id')}")
     columns = [c[0] for c in cursor.description]
     flags = [columns.index(name) for name in BOOLEANS.get(table, ())]
+    if not flags:
+        for values in cursor:
+            yield dict(zip(columns, values))
+        return
     for values in cursor:
         values = list(values)
         for i in flags:
@@ -69,6 +90,21 @@ def note_paths_in(db_path: Path) -> set[str]:
         db.close()
 
 
+@contextmanager
+def loading(db: sqlite3.Connection) -> Iterator[None]:
+    """Around the transaction that fills a new store built aside (no other connection opens it, and
+    a restore that does not finish deletes it): its journal in memory, so that every page is written
+    once, into the file, not into the WAL and again at the checkpoint; and the foreign keys checked
+    once, by ``replace_all``, not on every row (a row inserted before the row it points to made
+    SQLite scan a whole table on every insert after it, until that row came)."""
+    db.execute("PRAGMA journal_mode = MEMORY")
+    db.execute("PRAGMA foreign_keys = OFF")
+    yield
+    # Not on an error: the store is then deleted as it is.
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA journal_mode = WAL")  # as connect() leaves every store
+
+
 def replace_all(db: sqlite3.Connection, tables: dict[str, list[dict]]) -> None:
     """Empty every table and insert these rows, keeping their ids (the caller holds the transaction)."""
     from .migrations import count_step_tally
@@ -80,30 +116,47 @@ def replace_all(db: sqlite3.Connection, tables: dict[str, list[dict]]) -> None:
     # The triggers that copy each event's state onto its item and count each step's items fire
     # once per row: at 100,000 items most of a restore. The backup holds every item's state (its
     # latest event's, as the restore's checks made sure), so they are set aside while the rows go
-    # in, and the tally is counted once afterwards.
+    # in, and the tally is counted once afterwards. So are the indexes: made once over all the
+    # rows, they cost less than kept up row by row.
     kept = db.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
-        "('event_sets_state', 'item_tally_insert', 'item_tally_update', 'item_tally_delete')"
+        "SELECT type, name, sql FROM sqlite_master WHERE (type = 'trigger' AND name IN "
+        "('event_sets_state', 'item_tally_insert', 'item_tally_update', 'item_tally_delete')) "
+        f"OR (type = 'index' AND sql IS NOT NULL AND tbl_name IN ({', '.join('?' * len(TABLES))}))",
+        TABLES,
     ).fetchall()
-    for name, _ in kept:
-        db.execute(f"DROP TRIGGER {name}")
+    for kind, name, _ in kept:
+        db.execute(f"DROP {kind} {name}")
     _insert(db, tables)
+    if not db.execute("PRAGMA foreign_keys").fetchone()[0]:  # off while ``loading``
+        _check_references(db)
+    for kind, _, sql in kept:
+        if kind == "index":
+            db.execute(sql)
     count_step_tally(db)
-    for _, sql in kept:
-        db.execute(sql)
+    for kind, _, sql in kept:
+        if kind == "trigger":
+            db.execute(sql)
 
 
 def _insert(db: sqlite3.Connection, tables: dict[str, list[dict]]) -> None:
+    from operator import itemgetter
+
     for table in TABLES:
         rows = tables[table]
         if rows:
             columns = list(rows[0])
-            key = [columns.index(c.strip()) for c in KEYS.get(table, "id").split(",")]
-            values = sorted((tuple(r[c] for c in columns) for r in rows), key=lambda v: [v[i] for i in key])
+            key = itemgetter(*(columns.index(c.strip()) for c in KEYS.get(table, "id").split(",")))
             # In key order, as exported: the same backup always makes the same store.
+            values = sorted(map(itemgetter(*columns), rows), key=key)
             db.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
             )
+
+
+def _check_references(db: sqlite3.Connection) -> None:
+    """What SQLite checks at commit when foreign keys are on, refused as it refuses it."""
+    if db.execute("PRAGMA foreign_key_check").fetchone() is not None:
+        raise store_error(sqlite3.IntegrityError("FOREIGN KEY constraint failed"), getattr(db, "path", None))
 
 
 def leave_history_task(db: sqlite3.Connection) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,10 +56,31 @@ def connect(path: Path, *, create: bool = True) -> Store:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer
         # takes the lock before reading what it will change.
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=Store)
-        db.path = path
-        return _prepare(db, path)
     except sqlite3.DatabaseError as exc:
         raise store_error(exc, path) from exc
+    db.path = path
+    _OPEN.add(db)
+    try:
+        return _prepare(db, path)
+    except BaseException as exc:
+        db.close()
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise store_error(exc, path) from exc
+        raise
+
+
+# Every store a command opened, closed when the command ends (``close_all``). Closing the last
+# connection folds SQLite's WAL into the store; a connection left to the garbage collector
+# (commands run in one process, as tests run them) would do it whenever it is collected, even
+# after the file was set aside or replaced.
+_OPEN: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def close_all() -> None:
+    """Close every store opened by the command that ends."""
+    for db in list(_OPEN):
+        db.close()
+    _OPEN.clear()
 
 
 def writable(path: Path) -> bool:

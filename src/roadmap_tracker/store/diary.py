@@ -405,10 +405,11 @@ def set_answer(
 
 
 def note_files(db: sqlite3.Connection) -> dict[str, NoteFile]:
-    return {
-        r["path"]: NoteFile(r["path"], r["week"], r["size"], r["mtime_ns"], r["hash"], bool(r["written"]))
-        for r in db.execute("SELECT * FROM notefile")
-    }
+    # Plain tuples: every command reads the row of each of years of notes.
+    cursor = db.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute("SELECT path, week, size, mtime_ns, hash, written FROM notefile")
+    return {r[0]: NoteFile(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows}
 
 
 def note_file(db: sqlite3.Connection, path: str) -> NoteFile | None:

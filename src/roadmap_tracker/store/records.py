@@ -216,8 +216,9 @@ def unrecorded_questions(db: sqlite3.Connection) -> list[sqlite3.Row]:
     ).fetchall()
 
 
-def set_event_record(db: sqlite3.Connection, event_id: int, uid: str, at: str, after: str | None) -> None:
-    db.execute("UPDATE event SET uid = ?, recorded_at = ?, after_uid = ? WHERE id = ?", (uid, at, after, event_id))
+def set_event_records(db: sqlite3.Connection, records: list[tuple[str, str, str | None, int]]) -> None:
+    """Each event's record: (uid, at, after, event id)."""
+    db.executemany("UPDATE event SET uid = ?, recorded_at = ?, after_uid = ? WHERE id = ?", records)
 
 
 def set_link_record(db: sqlite3.Connection, link_id: int, uid: str, added_at: str, checked_at: str | None) -> None:
