@@ -168,18 +168,26 @@ def step_view(detail: StepDetail):
     if detail.objective:
         parts += [Text(detail.objective.strip(), "italic")]
     kind = None
+    grid = None
+
+    def new_grid() -> Table:
+        # The columns of one kind's items line up although an address splits them into grids.
+        made = Table.grid(padding=(0, 1))
+        made.add_column(no_wrap=True, width=marks)
+        made.add_column(no_wrap=True, width=refs)
+        made.add_column(overflow="fold")
+        parts.append(made)
+        return made
+
     for n, item in enumerate(detail.items):
         if item.kind != kind:
             kind = item.kind
-            # The columns of one kind's items line up although each item is laid out on its own.
             same = [i for i in detail.items[n:] if i.kind == kind]
             marks = max(2 * (i.depth + 1) + (0 if kind == "question" else len(BOX["todo"])) for i in same)
             refs = max(len(i.ref) for i in same)
             parts += [Text(), Text(KIND_HEADINGS[kind], "bold")]
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True, width=marks)
-        grid.add_column(no_wrap=True, width=refs)
-        grid.add_column(overflow="fold")
+            grid = None
+        grid = grid or new_grid()
         indent = "  " * (item.depth + 1)
         note = item.note
         if item.kind == "question":
@@ -189,13 +197,13 @@ def step_view(detail: StepDetail):
             for answer in detail.answers.get(item.id, []):
                 cell.append_text(Text.assemble("\n", (f"{answer['day']}: ", "dim"), answer["text"]))
             grid.add_row(Text(indent), Text(item.ref, "cyan"), cell)
-            parts.append(grid)
             continue
         cell = Text(item.title)
         if item.state != "todo" and item.day:
             cell.append(f"  {LABELS[item.state]} {item.day}", "dim")
+        if note:
+            cell.append_text(Text("\n" + note.strip(), "dim"))
         grid.add_row(Text.assemble(indent, (BOX[item.state], STYLE[item.state])), Text(item.ref, "cyan"), cell)
-        parts.append(grid)
         if item.url:
             address = shown_url(item.url)
             # A link the terminal may show, round an address of printable ASCII only (what the URL
@@ -203,20 +211,8 @@ def step_view(detail: StepDetail):
             web = address == item.url and address.isascii() and address.isprintable()
             link = Style(color="blue", link=item.url if web and address.startswith(("http://", "https://")) else None)
             parts.append(Text.assemble(" " * (marks + refs + 2), (address, link), no_wrap=True, overflow="ignore"))
-        if note:
-            parts.append(_under(Text(note.strip(), "dim"), marks + refs + 2))
+            grid = None  # the items after the address go on in a grid of their own
     return Group(*parts)
-
-
-def _under(text, indent: int):
-    """``text`` wrapped in a column that starts ``indent`` cells in."""
-    from rich.table import Table
-
-    grid = Table.grid()
-    grid.add_column(no_wrap=True, width=indent)
-    grid.add_column(overflow="fold")
-    grid.add_row("", text)
-    return grid
 
 
 # --- history ------------------------------------------------------------------------
