@@ -217,6 +217,13 @@ class _Group(TyperGroup):
         command = load_command(name)
         return _with_global_options(command) if command is not None else None
 
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None):
+        """A <TAB> from the shell is answered here, before any command runs (see complete.py)."""
+        from .complete import plain_descriptions
+
+        plain_descriptions()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
     def format_commands(self, ctx, formatter):
         """The command list of `roadmap --help`, as Click lays it out, from ``COMMANDS``: loading
         every command's module to read its docstring would double the time --help takes."""

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..render import output
+from . import complete
 from .context import day, open_store, optional_day, page
 
 app = typer.Typer()
@@ -38,7 +39,10 @@ def log(
     text: Annotated[Many, typer.Option("--message", "-m", help="Free text for the week (repeatable).")] = [],
     tag: Annotated[Many, typer.Option("--tag", "-t", help="A tag for the week, with or without # (repeatable).")] = [],
     about: Annotated[
-        Many, typer.Option("--about", "-a", help="A step or item the week is about: 3, 3.p2, a title.")
+        Many,
+        typer.Option(
+            "--about", "-a", help="A step or item the week is about: 3, 3.p2, a title.", autocompletion=complete.items
+        ),
     ] = [],
     week: WeekOpt = None,
     date: DateOpt = None,
@@ -133,7 +137,10 @@ def logs(
     until: Annotated[Optional[str], typer.Option("--until", help="Only weeks starting on or before this day.")] = None,
     count: Annotated[int, typer.Option("-n", "--count", help="How many weeks to show (0 for all).")] = 10,
     tag: Annotated[Optional[str], typer.Option("--tag", "-t", help="Only weeks with this tag.")] = None,
-    step: Annotated[Optional[str], typer.Option("--step", "-s", help="Only weeks about this step.")] = None,
+    step: Annotated[
+        Optional[str],
+        typer.Option("--step", "-s", help="Only weeks about this step.", autocompletion=complete.steps),
+    ] = None,
     search: Annotated[Optional[str], typer.Option("--search", help="Only weeks whose text holds this.")] = None,
     week: Annotated[Optional[int], typer.Option("--week", "-w", help="Show this one week in full.")] = None,
     json: JsonOpt = False,
@@ -194,9 +201,15 @@ def questions(
 @questions_app.command("answer")
 def questions_answer(
     ctx: typer.Context,
-    qid: Annotated[str, typer.Argument(help="The question's id, such as q3.", show_default=False)],
+    qid: Annotated[
+        str,
+        typer.Argument(help="The question's id, such as q3.", show_default=False, autocompletion=complete.questions),
+    ],
     text: Annotated[Optional[str], typer.Argument(help="The answer (opens the editor when left out).")] = None,
-    item: Annotated[Optional[str], typer.Option("--item", "-i", help="The roadmap item that answered it.")] = None,
+    item: Annotated[
+        Optional[str],
+        typer.Option("--item", "-i", help="The roadmap item that answered it.", autocompletion=complete.items),
+    ] = None,
     link: Annotated[Optional[str], typer.Option("--link", "-l", help="An address that answered it.")] = None,
     date: DateOpt = None,
     json: JsonOpt = False,
@@ -225,7 +238,11 @@ def questions_answer(
 def reflect(
     ctx: typer.Context,
     step: Annotated[
-        Optional[str], typer.Argument(help="The step whose reflection questions to answer (default: the current step).")
+        Optional[str],
+        typer.Argument(
+            help="The step whose reflection questions to answer (default: the current step).",
+            autocompletion=complete.steps,
+        ),
     ] = None,
     answer: Annotated[
         Optional[tuple[str, str]],

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..render import output
+from . import complete
 from .context import TextFormat, day, open_store, optional_day, page
 
 app = typer.Typer()
@@ -64,7 +65,12 @@ def export(
         Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
     ] = None,
     step: Annotated[
-        Optional[str], typer.Option("--step", help="Markdown: only this step (its number or id) and its diary weeks.")
+        Optional[str],
+        typer.Option(
+            "--step",
+            help="Markdown: only this step (its number or id) and its diary weeks.",
+            autocompletion=complete.steps,
+        ),
     ] = None,
     no_diary: Annotated[bool, typer.Option("--no-diary", help="Markdown: leave out the weekly diary digest.")] = False,
     stamp: Annotated[

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..render import output
+from . import complete
 from .context import day, open_store, page
 
 app = typer.Typer()
@@ -17,7 +18,11 @@ FutureOpt = Annotated[bool, typer.Option("--future", help="Allow a --date after 
 NoteOpt = Annotated[Optional[str], typer.Option("--note", "-n", help="A note kept with this change in the history.")]
 ItemsArg = Annotated[
     list[str],
-    typer.Argument(help="Items: a step number (3), 3.p2, 3.r1, an id, or part of a title.", show_default=False),
+    typer.Argument(
+        help="Items: a step number (3), 3.p2, 3.r1, an id, or part of a title.",
+        show_default=False,
+        autocompletion=complete.items,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -94,7 +99,9 @@ def status(
 @app.command()
 def show(
     ctx: typer.Context,
-    step: Annotated[str, typer.Argument(help="A step: its number, id or part of its title.")],
+    step: Annotated[
+        str, typer.Argument(help="A step: its number, id or part of its title.", autocompletion=complete.steps)
+    ],
     json: JsonOpt = False,
 ):
     """Show one step in full: objective, every item with its state, dates done."""
@@ -184,7 +191,9 @@ def skip(
 @app.command()
 def history(
     ctx: typer.Context,
-    item: Annotated[Optional[str], typer.Argument(help="Only this item's events.")] = None,
+    item: Annotated[
+        Optional[str], typer.Argument(help="Only this item's events.", autocompletion=complete.items)
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many events to show (0 for all).")] = 50,
     json: JsonOpt = False,
 ):

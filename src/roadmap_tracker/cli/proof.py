@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..render import output
+from . import complete
 from .context import TextFormat, open_store
 
 app = typer.Typer()
@@ -13,11 +14,19 @@ app = typer.Typer()
 ItemArg = Annotated[
     str,
     typer.Argument(
-        help="The item: 3, 3.p2, d1, an id, part of a title, or - for the whole roadmap.", show_default=False
+        help="The item: 3, 3.p2, d1, an id, part of a title, or - for the whole roadmap.",
+        show_default=False,
+        autocompletion=complete.linkable,
     ),
 ]
 KindOpt = Annotated[
-    Optional[str], typer.Option("--kind", "-k", help="repo, blog, demo, notebook, kaggle, paper, video or other.")
+    Optional[str],
+    typer.Option(
+        "--kind",
+        "-k",
+        help="repo, blog, demo, notebook, kaggle, paper, video or other.",
+        autocompletion=complete.kinds,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -74,7 +83,12 @@ def unlink(
     ctx: typer.Context,
     item: ItemArg,
     link: Annotated[
-        str, typer.Argument(help="The link's address or path, or its number from `roadmap links`.", show_default=False)
+        str,
+        typer.Argument(
+            help="The link's address or path, or its number from `roadmap links`.",
+            show_default=False,
+            autocompletion=complete.links,
+        ),
     ],
     json: JsonOpt = False,
 ):
@@ -96,7 +110,10 @@ def links(
     ctx: typer.Context,
     item: Annotated[
         Optional[str],
-        typer.Argument(help="Only this item's links (and those of the items under it); - for the roadmap's own."),
+        typer.Argument(
+            help="Only this item's links (and those of the items under it); - for the roadmap's own.",
+            autocompletion=complete.linkable,
+        ),
     ] = None,
     kind: KindOpt = None,
     check: Annotated[
