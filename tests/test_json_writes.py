@@ -138,3 +138,45 @@ def test_link_and_unlink(ws):
     gone = data(ws, "unlink", "fit", str(got["id"]))
     assert (gone["id"], gone["removed"]) == (got["id"], True)
     assert json.loads(ws("links", "--json").stdout) == []
+
+
+MARKDOWN = """\
+# My roadmap
+
+## Step 1: Basics
+
+- [x] [Course](https://example.com/course)
+- [ ] Book
+- a line that is no item
+
+## Step 2: Nets
+
+- [ ] Two layer net
+"""
+
+
+def test_import(tmp_path):
+    source = tmp_path / "plan.md"
+    source.write_text(MARKDOWN)
+    result = CliRunner().invoke(app, ["--workspace", str(tmp_path / "new"), "import", str(source), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    got = json.loads(result.stdout)
+    assert (got["mode"], got["steps"], got["items"], got["checked"], got["recorded"]) == ("create", 2, 3, 1, 1)
+    assert got["source"] == str(source) and got["target"] == str(tmp_path / "new" / "roadmap.yaml")
+    assert [u["line"] for u in got["unplaced"]] == [7]
+    refused = CliRunner().invoke(app, ["import", str(source), "-o", "-", "--json"])
+    assert refused.exit_code == 2 and refused.stdout == ""
+
+
+def test_restore(ws, tmp_path):
+    ws("check", "1.r1", "--date", "2026-11-04")
+    ws("log", "--week", "1", "-c", "chain rule")
+    backup = tmp_path / "backup.json"
+    ws("export", "--format", "json", "-o", str(backup))
+    result = CliRunner().invoke(app, ["restore", str(backup), str(tmp_path / "again"), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    got = json.loads(result.stdout)
+    assert got["workspace"] == str(tmp_path / "again") and got["notes"] == 1 and got["kept_roadmap_yaml"] is None
+    assert got["rows"]["event"] == 1 and got["rows"]["entry"] == 1

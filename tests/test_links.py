@@ -22,6 +22,28 @@ def item_id(ws, key: str) -> int:
 
 
 @pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("github.com/ada/repo", "https://github.com/ada/repo"),
+        ("www.example.org", "https://www.example.org"),
+        ("example.com:8080/x", "https://example.com:8080/x"),
+    ],
+)
+def test_an_address_typed_without_its_scheme_gets_https_and_says_so(roadmap, typed, stored):
+    result = roadmap("link", "1.p1", typed)
+    assert result.stderr.splitlines()[0] == f"added https:// to the address: {stored}"
+    assert links(roadmap)[0][1] == stored
+
+
+def test_a_workspace_file_named_like_an_address_is_the_file(roadmap):
+    (roadmap.root / "example.com").mkdir()
+    (roadmap.root / "example.com" / "notes.md").write_text("x")
+    result = roadmap("link", "1.p1", "example.com/notes.md")
+    assert "added https://" not in result.stderr
+    assert links(roadmap)[0][1:3] == ("example.com/notes.md", 1)
+
+
+@pytest.mark.parametrize(
     "url, stored, kind",
     [
         ("https://github.com/ada/linreg-numpy", "https://github.com/ada/linreg-numpy", "repo"),
@@ -65,7 +87,6 @@ def test_a_given_kind_is_not_called_inferred(roadmap):
             "'javascript:alert(1)' is not an http(s) address; links must start with http:// or https://",
         ),
         ("https://", "'https://' has no host"),
-        ("www.x.com", "'www.x.com' is not an http(s) address; did you mean https://www.x.com?"),
         (
             "mailto:ada@example.com",
             "'mailto:ada@example.com' is not an http(s) address; links must start with http:// or https://",

@@ -179,10 +179,24 @@ def test_report_as_markdown(weeks):
     assert "### Momentum\n\n- Streak: 2 weeks (best 2)\n" in text and text.endswith("more\n```\n")
 
 
+def test_report_all_runs_from_the_first_record_or_the_first_day(weeks):
+    got = json.loads(weeks("report", "--all", "--json").stdout)
+    assert got["period"] == {
+        "start": "2026-11-02",
+        "end": "2026-12-31",
+        "label": "Everything (2026-11-02 to 2026-12-31)",
+    }
+    assert [c["ref"] for c in got["done"]] == ["1.p1", "1.r2", "2", "2.p1"]
+    weeks("check", "1.r1", "--date", "2026-10-20")  # before the roadmap's first day
+    got = json.loads(weeks("report", "--all", "--json").stdout)
+    assert got["period"]["start"] == "2026-10-20" and got["percent_before"] == 0.0
+
+
 @pytest.mark.parametrize(
     ("args", "problem"),
     [
-        (["--week", "2", "--since", "2026-11-01"], "give one of --week, --since or --last"),
+        (["--week", "2", "--since", "2026-11-01"], "give one of --week, --since, --last or --all"),
+        (["--all", "--last", "4w"], "give one of --week, --since, --last or --all"),
         (["--until", "2026-11-01"], "--until goes with --since"),
         (["--last", "3x"], "--last 3x: use a count and a unit, like 10d, 4w or 3m"),
         (["--week", "0"], "--week: week 0 does not exist: weeks start at 1"),

@@ -29,6 +29,9 @@ def report(
         Optional[str], typer.Option("--until", help="Up to this day (with --since; default today).")
     ] = None,
     last: Annotated[Optional[str], typer.Option("--last", help="The last 10d, 4w (whole weeks) or 3m.")] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Everything, from the roadmap's first day (or the first record) to today.")
+    ] = False,
     fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = TextFormat.text,
     json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ):
@@ -40,7 +43,13 @@ def report(
 
     _, db = open_store(ctx)
     period = period_for(
-        db, today(), week=week, since=optional_day(since, "--since"), until=optional_day(until, "--until"), last=last
+        db,
+        today(),
+        week=week,
+        since=optional_day(since, "--since"),
+        until=optional_day(until, "--until"),
+        last=last,
+        everything=everything,
     )
     data = build(db, period)
     if json or fmt is TextFormat.json:
@@ -126,6 +135,7 @@ def restore(
         Optional[Path],
         typer.Argument(help="The workspace to rebuild (default: --workspace, the workspace you are in, or here)."),
     ] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print what was restored as JSON.")] = False,
 ):
     """Rebuild a workspace from a JSON backup: roadmap.yaml, the progress store and the diary notes.
 
@@ -134,12 +144,15 @@ def restore(
     """
     from ..exchange.backup import read_backup
     from ..exchange.restore import restore as run
-    from ..render.exchange import restored
+    from ..render.exchange import restored, restored_data
     from ..workspace import default_db
     from .context import db_option, root_for_writing
 
     root = (directory or root_for_writing(ctx)).expanduser()
     done = run(read_backup(backup), root, db_option(ctx) or default_db(root))
+    if json:
+        output.json(restored_data(done))
+        return
     output.messages(restored(done))
 
 
@@ -174,6 +187,9 @@ def import_(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every line that was not imported, and why.")
     ] = False,
+    json: Annotated[
+        bool, typer.Option("--json", help="Print what was imported, and every line left out, as JSON.")
+    ] = False,
 ):
     """Turn a Markdown roadmap into roadmap.yaml; ticked boxes become progress.
 
@@ -184,19 +200,25 @@ def import_(
     Outside a workspace it creates ./roadmap.yaml and its store. With -o NAME.yaml it only
     writes that file. It ends by counting the lines it did not import; --verbose lists them.
     """
+    from ..errors import UsageError
     from ..exchange.importing import run
-    from ..render.exchange import imported
+    from ..render.exchange import imported, imported_data
     from ..workspace import ROADMAP_FILE
     from .context import db_option, root_for_writing
 
     when = day(date)
     if output_path == "-":
+        if json:
+            raise UsageError("-o - writes the YAML to stdout, where --json would go: give one of them")
         target = None
     elif output_path is not None:
         target = Path(output_path).expanduser()
     else:
         target = root_for_writing(ctx) / ROADMAP_FILE
     done = run(source, target, force=force, replace=replace, day=when, db_path=db_option(ctx))
+    if json:
+        output.json(imported_data(source, done))
+        return
     if target is None:
         output.data(done.yaml)
     output.messages(imported(source, done, verbose))

@@ -72,6 +72,7 @@ def link(
                 "inferred": done.inferred,
                 "changed": [change.split()[0] for change in done.changes],  # the fields: kind, title, note
                 "warning": done.warning,
+                "scheme_added": done.scheme_added,
             }
         )
         return

@@ -7,6 +7,7 @@ here prints; problems are raised as one-line ``UsageError`` subclasses.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ class Added:
     inferred: bool = False  # the kind was guessed, so the user may want to correct it
     changes: list[str] = field(default_factory=list)  # what an update changed
     warning: str | None = None  # the address's host mixes scripts, so it is kept in punycode
+    scheme_added: bool = False  # typed as a bare host (github.com/ada/repo): https:// was put before it
 
 
 @dataclass
@@ -94,6 +96,8 @@ def add(
 ) -> Added:
     """Attach a link; the same link on the same item is updated instead of stored twice."""
     _check_kind(kind)
+    scheme_added = _bare_address(root, text, cwd or Path.cwd())
+    text = f"https://{text.strip()}" if scheme_added else text
     target, is_path = resolve_target(root, text, cwd=cwd)
     warning = None if is_path else host_warning(text)
     title, note = _clean(title), _clean(note)
@@ -102,10 +106,33 @@ def add(
         found = store.find(db, item_id, target)
         if found is not None:
             changes = _update(db, found, kind, title, note)
-            return Added(store.link(db, found.id), created=False, changes=changes, warning=warning)
+            return Added(
+                store.link(db, found.id), created=False, changes=changes, warning=warning, scheme_added=scheme_added
+            )
         guessed = kind or (_path_kind(target) if is_path else infer_kind(target))
         link_id = store.add(db, item_id, target, is_path, guessed, title or None, note or None)
-    return Added(store.link(db, link_id), created=True, inferred=kind is None, warning=warning)
+    return Added(
+        store.link(db, link_id), created=True, inferred=kind is None, warning=warning, scheme_added=scheme_added
+    )
+
+
+# A web address typed without its scheme: a host of dotted labels ending in letters, then a path
+# (github.com/ada/repo), or a www. host. A file of the workspace by that name wins.
+_BARE = re.compile(
+    r"(?:www\.[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}(?:[:/?#]\S*)?|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}[:/]\S*)",
+    re.IGNORECASE,
+)
+
+
+def _bare_address(root: Path, text: str, cwd: Path) -> bool:
+    text = text.strip()
+    if "://" in text or text.startswith("//") or not _BARE.fullmatch(text):
+        return False
+    try:
+        _workspace_path(root, text, cwd, must_exist=True)
+    except BadLink:
+        return True
+    return False
 
 
 def _update(db: sqlite3.Connection, old: Link, kind, title, note) -> list[str]:

@@ -40,6 +40,29 @@ def restored(done: Restored) -> list[str]:
     return out
 
 
+def restored_data(done: Restored) -> dict:
+    """What a restore wrote, as data (--json)."""
+    return {
+        "workspace": str(done.root),
+        "rows": done.counts,
+        "notes": done.notes,
+        "kept_roadmap_yaml": str(done.replaced_yaml) if done.replaced_yaml else None,
+    }
+
+
+def imported_data(source: Path, done: Outcome) -> dict:
+    """What an import made and recorded, and every line it left out, as data (--json)."""
+    from dataclasses import asdict
+
+    data = asdict(done)
+    del data["yaml"]
+    data["source"] = str(source)
+    data["target"] = str(done.target) if done.target else None
+    data["backup"] = str(done.backup) if done.backup else None
+    data["unplaced"] = [{"line": u.line, "text": u.text, "why": u.why} for u in done.unplaced]
+    return data
+
+
 def imported(source: Path, done: Outcome, verbose: bool = False) -> list[str]:
     """What an import made, where it went, what it recorded, and every line it left out.
 

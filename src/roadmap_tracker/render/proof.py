@@ -44,6 +44,7 @@ def where(item: TrackedItem | None) -> str:
 
 def added(item: TrackedItem | None, done: Added) -> list[str]:
     got = done.link
+    added_scheme = [f"added https:// to the address: {shown_url(got.target)}"] if done.scheme_added else []
     if done.created:
         out = [f"Linked {where(item)}: {shown_url(got.target)} (link {got.id}, {got.kind})."]
         if done.inferred:
@@ -52,7 +53,7 @@ def added(item: TrackedItem | None, done: Added) -> list[str]:
         out = [f"{where(item)} already had {shown_url(got.target)} (link {got.id}); updated {', '.join(done.changes)}."]
     else:
         out = [f"{where(item)} already has {shown_url(got.target)} (link {got.id}, {got.kind}); nothing changed."]
-    return out + ([f"Warning: {done.warning}"] if done.warning else [])
+    return added_scheme + out + ([f"Warning: {done.warning}"] if done.warning else [])
 
 
 def removed(item: TrackedItem | None, gone: Link) -> str:

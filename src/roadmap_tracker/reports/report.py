@@ -81,14 +81,21 @@ def period_for(
     since: date | None = None,
     until: date | None = None,
     last: str | None = None,
+    everything: bool = False,
 ) -> Period:
-    """The period a report covers: a roadmap week, a date range, or the last N days/weeks/months;
+    """The period a report covers: a roadmap week, a date range, the last N days/weeks/months, or
+    everything from the roadmap's first day (or the first day anything was recorded, if earlier);
     by default the current week."""
-    if sum(x is not None for x in (week, since, last)) > 1:
-        raise UsageError("give one of --week, --since or --last")
+    if sum(x is not None for x in (week, since, last)) + everything > 1:
+        raise UsageError("give one of --week, --since, --last or --all")
     if until is not None and since is None:
         raise UsageError("--until goes with --since")
     cal = store_items.calendar(db)
+    if everything:
+        first = store.first_recorded_day(db)
+        start = min(cal.first_day, first) if first else cal.first_day
+        start = min(start, today)
+        return Period(start, today, f"Everything ({start} to {today})")
     if since is not None:
         end = until or today
         if end < since:

@@ -356,6 +356,18 @@ def hand_changes_by_day(db: sqlite3.Connection, since: date, until: date) -> lis
     return sorted(counts.items())
 
 
+def first_recorded_day(db: sqlite3.Connection) -> date | None:
+    """The earliest day a change, a diary week or a reflection answer is dated, if any."""
+    row = db.execute(
+        """SELECT MIN(d) FROM (SELECT MIN(day) AS d FROM event UNION ALL SELECT MIN(start_day) FROM entry
+                               UNION ALL SELECT MIN(day) FROM answer)"""
+    ).fetchone()
+    try:
+        return date.fromisoformat(row[0]) if row and row[0] else None
+    except ValueError:  # a hand-made day that is no date
+        return None
+
+
 def items_done_between(db: sqlite3.Connection, first: date, last: date) -> int:
     """How many live resources and mini projects were checked done in a period."""
     return db.execute(
