@@ -444,3 +444,26 @@ def test_what_comes_next_is_what_sorting_every_item_gives(roadmap, moves):
     finally:
         db.close()
     assert [n["ref"] for n in data["next"]] == [shown[i] for i in ids]
+
+
+def test_status_keeps_titles_readable_when_one_step_has_long_notes(roadmap, monkeypatch):
+    """One step's notes ("1 skipped  marked done  q 0/3") used to shrink every title to make room;
+    now they go on a line of their own under that step, and at 120 columns on its line."""
+    roadmap("check", "1.r1", "1.r2", "1.r3", "1.p1", "1.p2", "1.p3", "--date", "2026-11-05")
+    roadmap("skip", "1.r4")
+    roadmap("check", "3")
+    roadmap("skip", "3.r1")
+    monkeypatch.setenv("COLUMNS", "80")
+    assert roadmap("status").stdout.splitlines()[3:8] == [
+        "✓ 1. Mathematical Foundations     ████████████████████ 6/6  1 skipped  q 0/3",
+        "▶ 2. Introduction to Neural Netw… ░░░░░░░░░░░░░░░░░░░░ 0/3  q 0/2",
+        "✓ 3. Building Neural Networks an… ░░░░░░░░░░░░░░░░░░░░ 0/4",
+        "     1 skipped  marked done  q 0/3",
+        "  4. Practical Applications of L… ░░░░░░░░░░░░░░░░░░░░ 0/5  q 0/2",
+    ]
+    monkeypatch.setenv("COLUMNS", "120")
+    shown = roadmap("status").stdout.splitlines()
+    assert shown[5] == (
+        "✓ 3. Building Neural Networks and Transformers  ░░░░░░░░░░░░░░░░░░░░ 0/4  1 skipped  marked done  q 0/3"
+    )
+    assert all(len(line) <= 120 for line in shown)

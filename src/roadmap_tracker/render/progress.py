@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..store.progress import HistoryRow
 
 BAR_WIDTH = 20
+READABLE_TITLE = 28  # cells of a step's title that status keeps, whatever follows the bar
 LABELS = {"todo": "to do", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 BOX = {"done": "[x]", "todo": "[ ]", "in_progress": "[~]", "skipped": "[-]"}
 MARK = {"done": "✓", "in_progress": "~", "skipped": "–", "todo": " "}  # ▶ marks the current step
@@ -72,11 +73,17 @@ def status_view(s: Status, width: int = 80, momentum: Momentum | None = None) ->
     labels = [_label(step) for step in s.steps]
     extras = [_extra(step) for step in s.steps]
     label_width = max(map(len, labels), default=0)
-    fixed = 2 + number_width + 2 + BAR_WIDTH + 2 + label_width + max((len(e) for e in extras), default=0)
+    base = 2 + number_width + 2 + BAR_WIDTH + 2 + label_width
+    # Titles get room for the longest notes after the count, but never shrink below a readable
+    # width for them: a step whose notes do not fit then ("1 skipped  marked done  q 0/3") puts
+    # them on a line of their own, rather than every title shrinking for that one.
+    longest = max((len(e.rstrip()) for e in extras), default=0)
     title_cells = [cell_len(visible_line(st.title)) for st in s.steps]
-    title_width = max(12, min(max(title_cells, default=0), width - fixed - 1))
-    # No step's line is wider than this: measuring 2,000 of them again cost more than the rest.
-    steps_fit = fixed + 1 + title_width <= width
+    widest = max(title_cells, default=0)
+    title_width = max(12, min(widest, width - base - 1, max(READABLE_TITLE, width - base - longest - 1)))
+    room = width - base - title_width  # for the notes after the count
+    # No step's line is wider than the width: measuring 2,000 of them again cost more than the rest.
+    steps_fit = base + 1 + title_width <= width
     fitted: set[int] = set()
     for step, label, extra, cells in zip(s.steps, labels, extras, title_cells):
         here = step.number == s.current and step.state != "done"
@@ -88,9 +95,13 @@ def status_view(s: Status, width: int = 80, momentum: Momentum | None = None) ->
             title.add(" " * (title_width - cells))
         line = Line.of((mark, STYLE[step.state]), " ", (f"{step.number:>{number_width}}.", "cyan"), " ")
         line.extend(title).add(" ").extend(Line(bar(step.fraction)))
-        parts.append(line.add(" ").add(label.ljust(label_width)).add(extra.rstrip(), "dim"))
+        extra = extra.rstrip()
+        below = len(extra) > room
+        parts.append(line.add(" ").add(label.ljust(label_width)).add("" if below else extra, "dim"))
         if steps_fit:
             fitted.add(id(line))
+        if below:  # under the title, where the eye looks for it
+            parts.append(Line.of(" " * (2 + number_width + 2), (extra.strip(), "dim")))
     if s.deliverables:
         parts += [Line(), Line.of(("Deliverables", "bold"))]
         for d in s.deliverables:
