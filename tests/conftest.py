@@ -47,7 +47,18 @@ def _isolated(tmp_path, monkeypatch):
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    for name in ("ROADMAP_HOME", "ROADMAP_DB", "ROADMAP_DEBUG", "VISUAL", "EDITOR", "NO_COLOR"):
+    for name in (
+        "ROADMAP_HOME",
+        "ROADMAP_DB",
+        "ROADMAP_DEBUG",
+        "ROADMAP_CONFIG",
+        "XDG_CONFIG_HOME",
+        "VISUAL",
+        "EDITOR",
+        "NO_COLOR",
+        "PAGER",
+        "ROADMAP_PAGER",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("ROADMAP_TODAY", TODAY.isoformat())

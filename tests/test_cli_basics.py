@@ -78,7 +78,8 @@ def test_no_workspace_is_one_line_and_exit_3(tmp_path):
     assert result.exit_code == 3
     assert result.stderr == (
         f"Error: no roadmap.yaml in {tmp_path} or any parent directory "
-        "(run `roadmap init` to create one, or pass --workspace)\n"
+        "(run `roadmap init` to create one, pass --workspace, or name a default: "
+        "`roadmap config set workspace DIR`)\n"
     )
     assert result.stdout == ""
 

@@ -53,7 +53,10 @@ def doctor(runner, *args: str, code: int = 0, reader: bool = False):
 
 
 def lines(result) -> list[str]:
-    return result.stdout.splitlines()
+    """The findings, but the last: the user's config, which test_the_config_it_uses_is_named checks."""
+    found = result.stdout.splitlines()
+    assert " config " in found[-1]
+    return found[:-1]
 
 
 def head(root: Path) -> list[str]:
@@ -130,8 +133,8 @@ def test_no_workspace_is_a_problem(tmp_path):
     result = CliRunner().invoke(app, ["doctor"])
     assert result.exit_code == 1
     assert lines(result)[1:] == [
-        f"problem  no roadmap.yaml in {tmp_path} or any parent directory (run `roadmap init` to create one, or pass "
-        "--workspace)"
+        f"problem  no roadmap.yaml in {tmp_path} or any parent directory (run `roadmap init` to create one, pass "
+        "--workspace, or name a default: `roadmap config set workspace DIR`)"
     ]
 
 
@@ -337,11 +340,12 @@ def test_json_lists_the_findings_and_keeps_the_exit_code(learning):
         "notes",
         "history",
         "links",
+        "config",
     ]
     assert all(
         set(f) <= {"check", "status", "detail", "path"} and f["status"] in {"ok", "note", "problem"} for f in found
     )
-    assert found[-1] == {
+    assert found[-2] == {
         "check": "links",
         "status": "problem",
         "detail": f"link 1 on 1.p1 {TITLE_1P1}: projects/linreg.py is gone (`roadmap unlink 1.p1 1` removes the link)",
@@ -364,3 +368,19 @@ def test_a_store_another_command_is_writing_is_read_with_its_journal_and_left_al
     assert lines(result)[-1] == (
         f"problem  link 1 on 1.p1 {TITLE_1P1}: projects/moved.py is gone (`roadmap unlink 1.p1 1` removes the link)"
     )
+
+
+def test_the_config_it_uses_is_named(learning, tmp_path, monkeypatch):
+    config = tmp_path / "home" / ".config" / "roadmap-tracker" / "config.yaml"
+    assert doctor(learning).stdout.splitlines()[-1] == f"ok       config {config} (none)"
+    learning("config", "set", "workspace", str(learning.root))
+    assert doctor(learning).stdout.splitlines()[-1] == f"ok       config {config}: default workspace {learning.root}"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    shown = learning.cli.invoke(app, ["doctor"])
+    assert f"ok       workspace {learning.root} (the default of your config: none here or above)" in shown.stdout
+    config.write_text("workspace: [\n")
+    refused = learning.cli.invoke(app, ["doctor"])
+    assert refused.exit_code == 1
+    assert refused.stdout.splitlines()[-1].startswith(f"problem  {config}:2:1: not YAML")

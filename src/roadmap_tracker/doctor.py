@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import DiaryError, NoWorkspace, RoadmapError, StoreError
+from .errors import DiaryError, NoWorkspace, RoadmapError, StoreError, UsageError
 from .files import digest
 from .store import health
-from .workspace import Workspace, locate
+from .workspace import Workspace, find_root, locate
 
 OK, NOTE, PROBLEM = "ok", "note", "problem"
 
@@ -52,9 +52,9 @@ def examine(where: Where) -> list[Finding]:
     found = [_version()]
     try:
         ws = locate(where.workspace, where.db, where.cwd)
-    except NoWorkspace as exc:
-        return [*found, Finding("workspace", PROBLEM, "no workspace", None, {"message": str(exc)})]
-    how = where.workspace_from or "walking up"
+    except (NoWorkspace, UsageError) as exc:  # UsageError: a config file it cannot read
+        return [*found, Finding("workspace", PROBLEM, "no workspace", None, {"message": str(exc)}), _config()]
+    how = where.workspace_from or ("walking up" if find_root(where.cwd) else "config")
     root = os.path.abspath(ws.root)  # as given, made whole: `--workspace .` says where that is
     found.append(Finding("workspace", OK, "workspace", root, {"how": how, "cwd": str(where.cwd)}))
     found += _with_store(ws, where.db_from)
@@ -65,7 +65,19 @@ def examine(where: Where) -> list[Finding]:
         found += _plan(ws, None, known=False)
     if "notes" not in done:
         found += _notes(ws, None, None)
-    return found
+    return [*found, _config()]
+
+
+def _config() -> Finding:
+    """The user's config file: where it is, and the default workspace it names."""
+    from . import config
+
+    where = str(config.path())
+    try:
+        found = config.load(config.path())
+    except UsageError as exc:
+        return Finding("config", PROBLEM, "config refused", where, {"message": str(exc)})
+    return Finding("config", OK, "config", where, {"workspace": found.get("workspace")})
 
 
 def _version() -> Finding:

@@ -77,7 +77,8 @@ def db_override(db: str | None = None) -> Path | None:
 
 
 def locate(workspace: str | None = None, db: str | None = None, cwd: Path | None = None) -> Workspace:
-    """--workspace/ROADMAP_HOME, else the nearest roadmap.yaml; --db/ROADMAP_DB overrides the store."""
+    """--workspace/ROADMAP_HOME, else the nearest roadmap.yaml, else the default workspace of the
+    user's config (`roadmap config`); --db/ROADMAP_DB overrides the store."""
     root = home_override(workspace)
     if root is not None:
         if not (root / ROADMAP_FILE).is_file():
@@ -88,9 +89,14 @@ def locate(workspace: str | None = None, db: str | None = None, cwd: Path | None
         start = cwd or Path.cwd()
         found = find_root(start)
         if found is None:
+            from .config import default_workspace  # read only here: inside a workspace it costs nothing
+
+            found = default_workspace()
+        if found is None:
             raise NoWorkspace(
                 f"no {ROADMAP_FILE} in {start} or any parent directory",
-                hint="run `roadmap init` to create one, or pass --workspace",
+                hint="run `roadmap init` to create one, pass --workspace, "
+                "or name a default: `roadmap config set workspace DIR`",
             )
         root = found
     return Workspace(root=root, db_path=db_override(db) or default_db(root))

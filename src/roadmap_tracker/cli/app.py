@@ -37,6 +37,10 @@ COMMANDS = {
             "machines that disagreed (the one recorded last stands)."
         ),
     ),
+    "config": (
+        "config",
+        "Show your settings, each with where it came from; `config set KEY VALUE` changes one.",
+    ),
     "doctor": (
         "doctor",
         "Check the workspace and its store for problems. One line per finding (ok, note or problem); exit 1 if any"
@@ -302,7 +306,7 @@ def _root(
             envvar="ROADMAP_HOME",
             metavar="DIR",
             help="Workspace directory (the one holding roadmap.yaml). Without it: the nearest "
-            "directory, here or above, holding roadmap.yaml.",
+            "directory, here or above, holding roadmap.yaml, then the default of `roadmap config`.",
             show_envvar=True,
         ),
     ] = None,

@@ -3,6 +3,7 @@ learner can act on; and the same as data. Nothing here prints."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..store.connection import REBUILD_HINT
@@ -24,6 +25,8 @@ def _workspace(path, how, cwd) -> str:
         return f"workspace {path} (from --workspace)"
     if how == "environment":
         return f"workspace {path} (from ROADMAP_HOME)"
+    if how == "config":
+        return f"workspace {path} (the default of your config: none here or above)"
     return f"workspace {path} ({'the current directory' if cwd == path else f'found by walking up from {cwd}'})"
 
 
@@ -90,6 +93,15 @@ def _links(path, count) -> str:
 _WORDS = {
     "version": lambda path, tool, python, sqlite: f"roadmap-tracker {tool}, Python {python}, SQLite {sqlite}",
     "workspace": _workspace,
+    "config": lambda path, workspace: (
+        f"config {path}"
+        + (
+            f": default workspace {workspace}"
+            if workspace
+            else (": no default workspace" if os.path.exists(path) else " (none)")
+        )
+    ),
+    "config refused": lambda path, message: message,
     "no workspace": lambda path, message: message,
     "store": _store,
     "no store": _no_store,

@@ -24,3 +24,14 @@ def empty_store_kept(ws: Workspace, kept: Path) -> str:
 def rebuilding(ws: Workspace, kept: Path | None) -> str:
     before = f"Kept the store as {ws.relative(kept)}; b" if kept else "B"
     return f"{before}uilding it again from roadmap.yaml, notes/ and history/."
+
+
+def settings_lines(file: Path, settings) -> str:
+    """`roadmap config`: each setting, its value and where it came from, then what it is for."""
+    wide = max(len(s.key) for s in settings)
+    lines = [f"# {file}"]
+    for s in settings:
+        shown = f"{s.value}  (from {s.source})" if s.value is not None else "(not set)"
+        lines.append(f"{s.key:<{wide}}  {shown}")
+        lines.append(f"{'':<{wide}}  {s.about}")
+    return "\n".join(lines) + "\n"
