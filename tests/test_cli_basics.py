@@ -157,3 +157,20 @@ def test_a_roadmap_without_a_store_gets_one_on_first_use(tmp_path):
     assert result.stdout.startswith("Neural Networks and Large Language Models  0% done (0/40)\n")
     assert (tmp_path / ".roadmap" / "roadmap.db").is_file()
     assert typer.testing.CliRunner().invoke(app, ["status"]).stderr == ""
+
+
+@pytest.mark.parametrize("name", [*COMMANDS, "questions answer"])
+def test_every_help_ends_with_examples_and_names_its_values_in_words(name):
+    result = typer.testing.CliRunner().invoke(app, [*name.split(), "--help"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    # The docstring's last paragraph: "Examples:" then two or three command lines, kept as written.
+    description = out.split("\n\n", 1)[1].split("\nArguments:\n")[0].split("\nOptions:\n")[0]
+    assert description.count("Examples:") == 1, name
+    examples = description.split("  Examples:\n")[1]
+    lines = examples.rstrip("\n").split("\n")
+    assert 2 <= len(lines) <= 3, (name, lines)
+    assert all(line.startswith("    roadmap ") for line in lines), (name, lines)
+    # Values read as words (ITEM..., DATE, FILE), never Typer's defaults.
+    for default in ("<str>", "<path>", "<int>", "<float>", "{", "INTEGER"):
+        assert default not in out, (name, default)

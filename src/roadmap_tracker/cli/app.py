@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from typer._click.core import Context, Parameter
 from typer._click.exceptions import ClickException
-from typer.core import TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ..errors import EXIT_CODE_HELP, ExitCode, RoadmapError
 
@@ -104,6 +104,7 @@ COMMANDS = {
 ENVIRONMENT = {
     "ROADMAP_HOME": "the workspace to use, like --workspace",
     "ROADMAP_DB": "the progress store to use, like --db",
+    "ROADMAP_CONFIG": "the config file to use (default: config.yaml in your config folder)",
     "ROADMAP_DEBUG": "show tracebacks, like --debug",
     "ROADMAP_TODAY": "pretend today is this YYYY-MM-DD (a testing aid)",
     "VISUAL, EDITOR": "the editor for `log`, `reflect` and `questions answer`",
@@ -156,8 +157,19 @@ def _global_options() -> list[TyperOption]:
     ]
 
 
+class _Argument(TyperArgument):
+    """An argument in the usage line as Click writes it, ITEM... or [DIR], not Typer's {ITEM...}."""
+
+    def make_metavar(self, ctx: Context, *, usage: bool = False) -> str:
+        var = super().make_metavar(ctx, usage=usage)
+        return var[1:-1] if usage and self.required and var.startswith("{") else var
+
+
 def _with_global_options(command):
     if not getattr(command, "_roadmap_globals", False):
+        for param in command.params:
+            if type(param) is TyperArgument:
+                param.__class__ = _Argument
         command.params.extend(_global_options())
         command._roadmap_globals = True
         if isinstance(command, TyperGroup):

@@ -22,7 +22,8 @@ class Theme(StrEnum):
 def card(
     ctx: typer.Context,
     output_path: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", help="Write to this file (atomically) instead of stdout."),
     ] = None,
     theme: Annotated[
         Theme, typer.Option("--theme", help="light, dark, or auto to follow the reader's light or dark mode.")

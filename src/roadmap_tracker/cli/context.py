@@ -12,6 +12,10 @@ import typer
 from ..render import output
 from ..workspace import Workspace, db_override, locate, target_root
 
+# What the date parser reads (dates.parse_date), for the help of every date option; one line
+# beside `-d, --date DATE` at 80 columns.
+DATE_FORMS = "2026-11-20, March 3, yesterday, -3d, 2w ago, last monday…"
+
 
 class TextFormat(StrEnum):
     """How a view is written: for the terminal, as Markdown, or as JSON."""

@@ -7,13 +7,15 @@ import typer
 
 from ..render import output
 from . import complete
-from .context import day, open_store, optional_day, page
+from .context import DATE_FORMS, day, open_store, optional_day, page
 
 app = typer.Typer()
 
-WeekOpt = Annotated[Optional[int], typer.Option("--week", "-w", help="Week number (week 1 holds the start date).")]
+WeekOpt = Annotated[
+    Optional[int], typer.Option("--week", "-w", metavar="N", help="Week number (week 1 holds the start date).")
+]
 DateOpt = Annotated[
-    Optional[str], typer.Option("--date", "-d", help="A day in the week: 2026-11-20, yesterday, last monday…")
+    Optional[str], typer.Option("--date", "-d", metavar="DATE", help=f"A day in the week: {DATE_FORMS}")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 Many = list[str]
@@ -23,25 +25,39 @@ Many = list[str]
 def log(
     ctx: typer.Context,
     source: Annotated[
-        Optional[str], typer.Argument(help="- to read a Markdown entry from standard input.", show_default=False)
+        Optional[str],
+        typer.Argument(metavar="-", help="Read a Markdown entry from standard input.", show_default=False),
     ] = None,
-    concept: Annotated[Many, typer.Option("--concept", "-c", help="A key concept you learned (repeatable).")] = [],
-    experiment: Annotated[Many, typer.Option("--experiment", "-e", help="An experiment you ran (repeatable).")] = [],
+    concept: Annotated[
+        Many, typer.Option("--concept", "-c", metavar="TEXT", help="A key concept you learned (repeatable).")
+    ] = [],
+    experiment: Annotated[
+        Many, typer.Option("--experiment", "-e", metavar="TEXT", help="An experiment you ran (repeatable).")
+    ] = [],
     result: Annotated[
-        Many, typer.Option("--result", "-r", help="What the experiment showed, in the order of -e.")
+        Many, typer.Option("--result", "-r", metavar="TEXT", help="What the experiment showed, in the order of -e.")
     ] = [],
     metric: Annotated[
-        Many, typer.Option("--metric", help="NAME=VALUE measured by the experiment, in the order of -e.")
+        Many,
+        typer.Option("--metric", metavar="NAME=VALUE", help="What the experiment measured, in the order of -e."),
     ] = [],
     question: Annotated[
-        Many, typer.Option("--question", "-q", help="An open question to come back to (repeatable).")
+        Many, typer.Option("--question", "-q", metavar="TEXT", help="An open question to come back to (repeatable).")
     ] = [],
-    text: Annotated[Many, typer.Option("--message", "-m", help="Free text for the week (repeatable).")] = [],
-    tag: Annotated[Many, typer.Option("--tag", "-t", help="A tag for the week, with or without # (repeatable).")] = [],
+    text: Annotated[
+        Many, typer.Option("--message", "-m", metavar="TEXT", help="Free text for the week (repeatable).")
+    ] = [],
+    tag: Annotated[
+        Many, typer.Option("--tag", "-t", metavar="TAG", help="A tag for the week, with or without # (repeatable).")
+    ] = [],
     about: Annotated[
         Many,
         typer.Option(
-            "--about", "-a", help="A step or item the week is about: 3, 3.p2, a title.", autocompletion=complete.items
+            "--about",
+            "-a",
+            metavar="ITEM",
+            help="A step or item the week is about: 3, 3.p2, a title.",
+            autocompletion=complete.items,
         ),
     ] = [],
     week: WeekOpt = None,
@@ -54,6 +70,12 @@ def log(
     step's reflection questions and the open questions carried over as prompts.
     With `-`, reads a Markdown entry from standard input. Otherwise the options
     say what to add: `roadmap log -c "chain rule" -e "lr 0.1" -r "diverged" -q "why?"`.
+
+    \b
+    Examples:
+      roadmap log
+      roadmap log -e "lr 0.1" -r "converged" --metric loss=0.31 -q "why not 1.0?"
+      roadmap log -m "Read chapter 2" -t math -a 1 --date yesterday
     """
     from ..clock import today
     from ..diary.entries import blank, from_options, is_empty, load, merge
@@ -133,19 +155,34 @@ def _edit(ws, db, base, number, when) -> None:
 @app.command()
 def logs(
     ctx: typer.Context,
-    since: Annotated[Optional[str], typer.Option("--since", help="Only weeks ending on or after this day.")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Only weeks starting on or before this day.")] = None,
-    count: Annotated[int, typer.Option("-n", "--count", help="How many weeks to show (0 for all).")] = 10,
-    tag: Annotated[Optional[str], typer.Option("--tag", "-t", help="Only weeks with this tag.")] = None,
+    since: Annotated[
+        Optional[str], typer.Option("--since", metavar="DATE", help="Only weeks ending on or after this day.")
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option("--until", metavar="DATE", help="Only weeks starting on or before this day.")
+    ] = None,
+    count: Annotated[int, typer.Option("-n", "--count", metavar="N", help="How many weeks to show (0 for all).")] = 10,
+    tag: Annotated[Optional[str], typer.Option("--tag", "-t", metavar="TAG", help="Only weeks with this tag.")] = None,
     step: Annotated[
         Optional[str],
-        typer.Option("--step", "-s", help="Only weeks about this step.", autocompletion=complete.steps),
+        typer.Option("--step", "-s", metavar="STEP", help="Only weeks about this step.", autocompletion=complete.steps),
     ] = None,
-    search: Annotated[Optional[str], typer.Option("--search", help="Only weeks whose text holds this.")] = None,
-    week: Annotated[Optional[int], typer.Option("--week", "-w", help="Show this one week in full.")] = None,
+    search: Annotated[
+        Optional[str], typer.Option("--search", metavar="TEXT", help="Only weeks whose text holds this.")
+    ] = None,
+    week: Annotated[
+        Optional[int], typer.Option("--week", "-w", metavar="N", help="Show this one week in full.")
+    ] = None,
     json: JsonOpt = False,
 ):
-    """Show diary entries, newest first; --week N shows one week in full."""
+    """Show diary entries, newest first; --week N shows one week in full.
+
+    \b
+    Examples:
+      roadmap logs
+      roadmap logs --week 1
+      roadmap logs --tag math --since -30d
+    """
     from ..diary.entries import listing
     from ..progress.refs import resolve
     from ..render.diary import entries_view, no_entries
@@ -172,7 +209,16 @@ def logs(
         output.show(entries_view(found, full=week is not None))
 
 
-questions_app = typer.Typer(help="Open questions from your diary, until they are answered.", no_args_is_help=False)
+# The group's --help is this text (not the callback's docstring): the summary, then examples.
+QUESTIONS_HELP = """Open questions from your diary, until they are answered.
+
+\b
+Examples:
+  roadmap questions
+  roadmap questions --all --json
+  roadmap questions answer q1 "the learning rate was too high"
+"""
+questions_app = typer.Typer(help=QUESTIONS_HELP, no_args_is_help=False)
 app.add_typer(questions_app, name="questions")
 
 
@@ -203,18 +249,36 @@ def questions_answer(
     ctx: typer.Context,
     qid: Annotated[
         str,
-        typer.Argument(help="The question's id, such as q3.", show_default=False, autocompletion=complete.questions),
+        typer.Argument(
+            metavar="QUESTION",
+            help="The question's id, such as q3.",
+            show_default=False,
+            autocompletion=complete.questions,
+        ),
     ],
-    text: Annotated[Optional[str], typer.Argument(help="The answer (opens the editor when left out).")] = None,
+    text: Annotated[
+        Optional[str], typer.Argument(metavar="TEXT", help="The answer (opens the editor when left out).")
+    ] = None,
     item: Annotated[
         Optional[str],
-        typer.Option("--item", "-i", help="The roadmap item that answered it.", autocompletion=complete.items),
+        typer.Option(
+            "--item", "-i", metavar="ITEM", help="The roadmap item that answered it.", autocompletion=complete.items
+        ),
     ] = None,
-    link: Annotated[Optional[str], typer.Option("--link", "-l", help="An address that answered it.")] = None,
+    link: Annotated[
+        Optional[str], typer.Option("--link", "-l", metavar="URL", help="An address that answered it.")
+    ] = None,
     date: DateOpt = None,
     json: JsonOpt = False,
 ):
-    """Record the answer to an open question, and optionally what answered it."""
+    """Record the answer to an open question, and optionally what answered it.
+
+    \b
+    Examples:
+      roadmap questions answer q1 "the learning rate was too high"
+      roadmap questions answer q1 -i 2.r1 -l https://distill.pub/2017/momentum/
+      roadmap questions answer q1
+    """
     from ..diary.questions import answer, answer_template, find, from_answer_template
     from ..progress.refs import resolve
     from ..render.diary import question_answered
@@ -240,6 +304,7 @@ def reflect(
     step: Annotated[
         Optional[str],
         typer.Argument(
+            metavar="STEP",
             help="The step whose reflection questions to answer (default: the current step).",
             autocompletion=complete.steps,
         ),
@@ -253,7 +318,14 @@ def reflect(
     date: DateOpt = None,
     json: Annotated[bool, typer.Option("--json", help="With --answer: print what was saved as JSON.")] = False,
 ):
-    """Answer a step's reflection questions in your editor; earlier answers are kept as history."""
+    """Answer a step's reflection questions in your editor; earlier answers are kept as history.
+
+    \b
+    Examples:
+      roadmap reflect
+      roadmap reflect 3
+      roadmap reflect --answer 1.q1 "Bayes' rule turns a likelihood into a posterior"
+    """
     from ..diary import reflections
     from ..errors import UsageError
     from ..progress.refs import resolve, resolve_step

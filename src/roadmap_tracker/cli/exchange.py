@@ -8,7 +8,7 @@ import typer
 
 from ..render import output
 from . import complete
-from .context import TextFormat, day, open_store, optional_day, page
+from .context import DATE_FORMS, TextFormat, day, open_store, optional_day, page
 
 app = typer.Typer()
 
@@ -21,14 +21,18 @@ class ExportFormat(StrEnum):
 @app.command()
 def report(
     ctx: typer.Context,
-    week: Annotated[Optional[int], typer.Option("--week", help="A roadmap week (1 is the week it started).")] = None,
+    week: Annotated[
+        Optional[int], typer.Option("--week", metavar="N", help="A roadmap week (1 is the week it started).")
+    ] = None,
     since: Annotated[
-        Optional[str], typer.Option("--since", help="From this day: 2026-11-01, -30d, last monday…")
+        Optional[str], typer.Option("--since", metavar="DATE", help=f"From this day: {DATE_FORMS}")
     ] = None,
     until: Annotated[
-        Optional[str], typer.Option("--until", help="Up to this day (with --since; default today).")
+        Optional[str], typer.Option("--until", metavar="DATE", help="Up to this day (with --since; default today).")
     ] = None,
-    last: Annotated[Optional[str], typer.Option("--last", help="The last 10d, 4w (whole weeks) or 3m.")] = None,
+    last: Annotated[
+        Optional[str], typer.Option("--last", metavar="PERIOD", help="The last 10d, 4w (whole weeks) or 3m.")
+    ] = None,
     everything: Annotated[
         bool, typer.Option("--all", help="Everything, from the roadmap's first day (or the first record) to today.")
     ] = False,
@@ -37,7 +41,14 @@ def report(
 ):
     """What happened in a period (this week by default): items done, started and skipped, diary
     weeks and their concepts, questions, links, the change in percentage, and momentum: streaks
-    of active weeks, an activity calendar and a forecast at the recent pace."""
+    of active weeks, an activity calendar and a forecast at the recent pace.
+
+    \b
+    Examples:
+      roadmap report
+      roadmap report --last 4w
+      roadmap report --since "last monday" -f markdown > week.md
+    """
     from ..clock import today
     from ..reports.report import build, period_for
 
@@ -71,12 +82,14 @@ def export(
         ExportFormat, typer.Option("--format", "-f", help="markdown (a README) or json (a full backup).")
     ] = ExportFormat.markdown,
     output_path: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", help="Write to this file (atomically) instead of stdout."),
     ] = None,
     step: Annotated[
         Optional[str],
         typer.Option(
             "--step",
+            metavar="STEP",
             help="Markdown: only this step (its number or id) and its diary weeks.",
             autocompletion=complete.steps,
         ),
@@ -88,7 +101,14 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file.")] = False,
 ):
     """Export the roadmap with your progress: a GitHub README (checklist, items with dates and links,
-    reflections, deliverables, diary digest), or with --format json a complete backup for `roadmap restore`."""
+    reflections, deliverables, diary digest), or with --format json a complete backup for `roadmap restore`.
+
+    \b
+    Examples:
+      roadmap export -o README.md
+      roadmap export --format json -o backup.json
+      roadmap export --step 3 --no-diary
+    """
     from ..clock import utc_stamp
     from ..errors import UsageError
     from ..render.exchange import exported, left_out
@@ -130,10 +150,14 @@ def export(
 @app.command()
 def restore(
     ctx: typer.Context,
-    backup: Annotated[Path, typer.Argument(help="A backup from `roadmap export --format json`.", show_default=False)],
+    backup: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A backup from `roadmap export --format json`.", show_default=False)
+    ],
     directory: Annotated[
         Optional[Path],
-        typer.Argument(help="The workspace to rebuild (default: --workspace, the workspace you are in, or here)."),
+        typer.Argument(
+            metavar="DIR", help="The workspace to rebuild (default: --workspace, the workspace you are in, or here)."
+        ),
     ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print what was restored as JSON.")] = False,
 ):
@@ -141,6 +165,11 @@ def restore(
 
     Only fills an empty workspace: a new directory, or one whose store has no progress yet.
     The backup is checked in full first; nothing is written if any of it is refused.
+
+    \b
+    Examples:
+      roadmap restore backup.json ../restored
+      roadmap restore backup.json ../copy --json
     """
     from ..exchange.backup import read_backup
     from ..exchange.restore import restore as run
@@ -160,13 +189,17 @@ def restore(
 def import_(
     ctx: typer.Context,
     source: Annotated[
-        Path, typer.Argument(help="A Markdown roadmap, such as a README with checkboxes.", show_default=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A Markdown roadmap, such as a README with checkboxes.", show_default=False
+        ),
     ],
     output_path: Annotated[
         Optional[str],
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Where to write the YAML; - for stdout. Default: this workspace's roadmap.yaml (merged), or ./roadmap.yaml.",
         ),
     ] = None,
@@ -181,7 +214,10 @@ def import_(
     date: Annotated[
         Optional[str],
         typer.Option(
-            "--date", "-d", help="The day to record ticked boxes on, where the file gives none (default today)."
+            "--date",
+            "-d",
+            metavar="DATE",
+            help=f"The day to record ticked boxes on, where the file gives none (default today): {DATE_FORMS}",
         ),
     ] = None,
     verbose: Annotated[
@@ -199,6 +235,11 @@ def import_(
     is refused: import it into a new workspace (--workspace NEWDIR), or pass --replace.
     Outside a workspace it creates ./roadmap.yaml and its store. With -o NAME.yaml it only
     writes that file. It ends by counting the lines it did not import; --verbose lists them.
+
+    \b
+    Examples:
+      roadmap import README.md -o -
+      roadmap import README.md --workspace ../new-plan --verbose
     """
     from ..errors import UsageError
     from ..exchange.importing import run

@@ -7,18 +7,19 @@ import typer
 
 from ..render import output
 from . import complete
-from .context import day, open_store, page
+from .context import DATE_FORMS, day, open_store, page
 
 app = typer.Typer()
 
-DateOpt = Annotated[
-    Optional[str], typer.Option("--date", "-d", help="When it happened: 2026-11-20, yesterday, -3d, last monday…")
-]
+DateOpt = Annotated[Optional[str], typer.Option("--date", "-d", metavar="DATE", help=DATE_FORMS)]
 FutureOpt = Annotated[bool, typer.Option("--future", help="Allow a --date after today: a plan, not a record.")]
-NoteOpt = Annotated[Optional[str], typer.Option("--note", "-n", help="A note kept with this change in the history.")]
+NoteOpt = Annotated[
+    Optional[str], typer.Option("--note", "-n", metavar="TEXT", help="A note kept with this change in the history.")
+]
 ItemsArg = Annotated[
     list[str],
     typer.Argument(
+        metavar="ITEM...",
         help="Items: a step number (3), 3.p2, 3.r1, an id, or part of a title.",
         show_default=False,
         autocompletion=complete.items,
@@ -30,16 +31,27 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tex
 @app.command()
 def init(
     ctx: typer.Context,
-    directory: Annotated[Optional[Path], typer.Argument(help="Where to create the workspace (default: here).")] = None,
+    directory: Annotated[
+        Optional[Path], typer.Argument(metavar="DIR", help="Where to create the workspace (default: here).")
+    ] = None,
     from_file: Annotated[
-        Optional[Path], typer.Option("--from", help="Start from this roadmap.yaml instead of the bundled one.")
+        Optional[Path],
+        typer.Option("--from", metavar="FILE", help="Start from this roadmap.yaml instead of the bundled one."),
     ] = None,
     start: Annotated[
-        Optional[str], typer.Option("--start", help="The day the roadmap starts (week 1); default today.")
+        Optional[str],
+        typer.Option("--start", metavar="DATE", help="The day the roadmap starts (week 1); default today."),
     ] = None,
     json: JsonOpt = False,
 ):
-    """Create roadmap.yaml (the bundled deep-learning roadmap unless --from), notes/ and the progress store."""
+    """Create roadmap.yaml (the bundled deep-learning roadmap unless --from), notes/ and the progress store.
+
+    \b
+    Examples:
+      roadmap init
+      roadmap init dl-roadmap --start "next monday"
+      roadmap init my-plan --from plan.yaml
+    """
     from ..errors import UsageError
     from ..render.progress import created
     from ..store.connection import connect
@@ -79,7 +91,14 @@ def status(
         bool, typer.Option("--archived", help="Also list items removed from roadmap.yaml that have progress.")
     ] = False,
 ):
-    """Show overall progress, a bar per step, deliverables and what to do next."""
+    """Show overall progress, a bar per step, deliverables and what to do next.
+
+    \b
+    Examples:
+      roadmap status
+      roadmap status --archived
+      roadmap status --json | jq .percent
+    """
     from ..clock import today
     from ..progress.momentum import momentum
     from ..progress.status import status as get_status
@@ -100,11 +119,21 @@ def status(
 def show(
     ctx: typer.Context,
     step: Annotated[
-        str, typer.Argument(help="A step: its number, id or part of its title.", autocompletion=complete.steps)
+        str,
+        typer.Argument(
+            metavar="STEP", help="A step: its number, id or part of its title.", autocompletion=complete.steps
+        ),
     ],
     json: JsonOpt = False,
 ):
-    """Show one step in full: objective, every item with its state, dates done."""
+    """Show one step in full: objective, every item with its state, dates done.
+
+    \b
+    Examples:
+      roadmap show 3
+      roadmap show "Mathematical Foundations"
+      roadmap show 3 --json
+    """
     from ..progress.refs import resolve_step
     from ..progress.status import step_detail
 
@@ -145,7 +174,14 @@ def check(
     future: FutureOpt = False,
     json: JsonOpt = False,
 ):
-    """Mark items done. Checking every item of a step marks the step done."""
+    """Mark items done. Checking every item of a step marks the step done.
+
+    \b
+    Examples:
+      roadmap check 1.r1
+      roadmap check 1.r2 1.p1 --date yesterday -n "took two evenings"
+      roadmap check 2 --date "last monday"
+    """
     _set(ctx, items, "done", date, note, future, json)
 
 
@@ -158,7 +194,13 @@ def uncheck(
     future: FutureOpt = False,
     json: JsonOpt = False,
 ):
-    """Mark items as still to do (the history keeps what they were)."""
+    """Mark items as still to do (the history keeps what they were).
+
+    \b
+    Examples:
+      roadmap uncheck 1.p1
+      roadmap uncheck 2 -n "redo it with PyTorch"
+    """
     _set(ctx, items, "todo", date, note, future, json)
 
 
@@ -171,7 +213,13 @@ def start(
     future: FutureOpt = False,
     json: JsonOpt = False,
 ):
-    """Mark items in progress."""
+    """Mark items in progress.
+
+    \b
+    Examples:
+      roadmap start 1.p1
+      roadmap start 3.p2 --date -3d
+    """
     _set(ctx, items, "in_progress", date, note, future, json)
 
 
@@ -184,7 +232,13 @@ def skip(
     future: FutureOpt = False,
     json: JsonOpt = False,
 ):
-    """Skip items: they leave the count and show as skipped, never as done."""
+    """Skip items: they leave the count and show as skipped, never as done.
+
+    \b
+    Examples:
+      roadmap skip 1.r2 -n "read it at university"
+      roadmap skip 5
+    """
     _set(ctx, items, "skipped", date, note, future, json)
 
 
@@ -192,12 +246,19 @@ def skip(
 def history(
     ctx: typer.Context,
     item: Annotated[
-        Optional[str], typer.Argument(help="Only this item's events.", autocompletion=complete.items)
+        Optional[str], typer.Argument(metavar="ITEM", help="Only this item's events.", autocompletion=complete.items)
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="How many events to show (0 for all).")] = 50,
+    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", help="How many events to show (0 for all).")] = 50,
     json: JsonOpt = False,
 ):
-    """Show progress events, newest first."""
+    """Show progress events, newest first.
+
+    \b
+    Examples:
+      roadmap history
+      roadmap history 1.p1
+      roadmap history -n 0 --json
+    """
     from ..progress.refs import resolve
     from ..progress.status import history as get_history
     from ..render.progress import NO_HISTORY, history_view
@@ -223,6 +284,11 @@ def undo(
     """Undo a change: the latest made by hand, or the one `roadmap history` numbers ID.
 
     The undo is a change of its own that names the one it reverses; the history keeps both.
+
+    \b
+    Examples:
+      roadmap undo
+      roadmap undo 2
     """
     from ..errors import UsageError
     from ..progress.states import undo as run_undo
@@ -254,7 +320,14 @@ def sync(
     ] = False,
 ):
     """Re-read roadmap.yaml, notes/ and history/ now; print what changed, and any change made on two
-    machines that disagreed (the one recorded last stands)."""
+    machines that disagreed (the one recorded last stands).
+
+    \b
+    Examples:
+      roadmap sync
+      roadmap sync --json
+      roadmap sync --repair
+    """
     from ..errors import UsageError
     from ..render.progress import IN_STEP, sync_lines, synced
     from .context import bring_up_to_date, workspace

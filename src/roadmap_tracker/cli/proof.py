@@ -14,6 +14,7 @@ app = typer.Typer()
 ItemArg = Annotated[
     str,
     typer.Argument(
+        metavar="ITEM",
         help="The item: 3, 3.p2, d1, an id, part of a title, or - for the whole roadmap.",
         show_default=False,
         autocompletion=complete.linkable,
@@ -24,6 +25,7 @@ KindOpt = Annotated[
     typer.Option(
         "--kind",
         "-k",
+        metavar="KIND",
         help="repo, blog, demo, notebook, kaggle, paper, video or other.",
         autocompletion=complete.kinds,
     ),
@@ -42,14 +44,17 @@ def link(
     ctx: typer.Context,
     item: ItemArg,
     url: Annotated[
-        str, typer.Argument(help="An http(s) address, or a path to a file inside the workspace.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="URL", help="An http(s) address, or a path to a file inside the workspace.", show_default=False
+        ),
     ],
     kind: KindOpt = None,
     title: Annotated[
-        Optional[str], typer.Option("--title", "-t", help='What to call the link ("" removes it).')
+        Optional[str], typer.Option("--title", "-t", metavar="TEXT", help='What to call the link ("" removes it).')
     ] = None,
     note: Annotated[
-        Optional[str], typer.Option("--note", "-n", help='A note kept with the link ("" removes it).')
+        Optional[str], typer.Option("--note", "-n", metavar="TEXT", help='A note kept with the link ("" removes it).')
     ] = None,
     json: JsonOpt = False,
 ):
@@ -57,6 +62,12 @@ def link(
 
     Without --kind the kind is guessed from the address. Linking the same address
     to the same item again updates its kind, title and note instead of adding it twice.
+
+    \b
+    Examples:
+      roadmap link 1.p1 https://github.com/you/linreg-numpy
+      roadmap link 1.p1 notebooks/linreg.ipynb --kind notebook
+      roadmap link d2 https://you.dev/backprop --title "Backprop by hand"
     """
     from ..proof.links import add
     from ..render.proof import added
@@ -86,6 +97,7 @@ def unlink(
     link: Annotated[
         str,
         typer.Argument(
+            metavar="LINK",
             help="The link's address or path, or its number from `roadmap links`.",
             show_default=False,
             autocompletion=complete.links,
@@ -93,7 +105,13 @@ def unlink(
     ],
     json: JsonOpt = False,
 ):
-    """Remove a link from an item (or from the roadmap with `-`)."""
+    """Remove a link from an item (or from the roadmap with `-`).
+
+    \b
+    Examples:
+      roadmap unlink 1.p1 https://github.com/you/linreg-numpy
+      roadmap unlink 1.p1 2
+    """
     from ..proof.links import remove
     from ..render.proof import removed
 
@@ -112,6 +130,7 @@ def links(
     item: Annotated[
         Optional[str],
         typer.Argument(
+            metavar="ITEM",
             help="Only this item's links (and those of the items under it); - for the roadmap's own.",
             autocompletion=complete.linkable,
         ),
@@ -120,10 +139,19 @@ def links(
     check: Annotated[
         bool, typer.Option("--check", help="Check them now: addresses over the network, paths on disk.")
     ] = False,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each address when checking.")] = 10.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for each address when checking.")
+    ] = 10.0,
     json: JsonOpt = False,
 ):
-    """List links with the result of their last check; --check checks them now (exit 1 if any is broken)."""
+    """List links with the result of their last check; --check checks them now (exit 1 if any is broken).
+
+    \b
+    Examples:
+      roadmap links
+      roadmap links 1 --kind repo
+      roadmap links --check --timeout 5
+    """
     from ..errors import ExitCode
     from ..proof.links import check_timeout
 
@@ -153,7 +181,13 @@ def links(
 
 @app.command()
 def deliverables(ctx: typer.Context, json: JsonOpt = False):
-    """Show each deliverable: count/target, what counted toward it and what is still missing."""
+    """Show each deliverable: count/target, what counted toward it and what is still missing.
+
+    \b
+    Examples:
+      roadmap deliverables
+      roadmap deliverables --json
+    """
     from ..progress.deliverables import report
     from ..render.proof import NO_DELIVERABLES, deliverables_view
 
@@ -175,11 +209,20 @@ def portfolio(
     ] = TextFormat.text,
     output_path: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="Write to this file instead of the screen (markdown or json)."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this file instead of the screen (markdown or json)."
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file.")] = False,
 ):
-    """Show your finished mini projects with their step, date, links and reflections; --format markdown for a README."""
+    """Show your finished mini projects with their step, date, links and reflections; --format markdown for a README.
+
+    \b
+    Examples:
+      roadmap portfolio
+      roadmap portfolio -f markdown -o portfolio.md
+      roadmap portfolio --format json
+    """
     from ..errors import UsageError
     from ..proof.portfolio import collect
     from ..render.proof import NO_PROJECTS, portfolio_markdown, portfolio_view, portfolio_written
