@@ -576,3 +576,31 @@ def test_hand_written_notes_survive_a_rewrite(doc, front):
     source = ("---\ntags: [z]\n---\n" if front else "\n") + doc
     entry = parse_week(source, path="week2.md")
     assert parse_week(render_week(entry)) == entry
+
+
+def test_wrapped_lines_go_on_under_their_text(roadmap, monkeypatch):
+    roadmap(
+        "log",
+        "--week",
+        "1",
+        "-c",
+        "how attention scales quadratically with the length of the sequence",
+        "-q",
+        "Why does layer normalisation help deep transformer stacks train?",
+    )
+    monkeypatch.setenv("COLUMNS", "60")
+    assert roadmap("logs").stdout.splitlines()[1:5] == [
+        "  Concepts: how attention scales quadratically with the",
+        "            length of the sequence",
+        "  Question q1: Why does layer normalisation help deep",
+        "           transformer stacks train?",
+    ]
+    assert roadmap("questions").stdout.splitlines() == [
+        "q1   today  week 1  Why does layer normalisation help deep",
+        "                    transformer stacks train?",
+    ]
+    roadmap("questions", "answer", "q1", "Residual paths keep the gradient well scaled at every depth.")
+    assert roadmap("questions", "--all").stdout.splitlines()[2:] == [
+        "                    answered 2026-12-31: Residual paths keep",
+        "                    the gradient well scaled at every depth.",
+    ]

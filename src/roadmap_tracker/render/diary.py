@@ -14,10 +14,13 @@ if TYPE_CHECKING:
 
 
 def entries_view(found: list[Listed], full: bool = False):
-    """Diary weeks, newest first: a digest each, or everything with ``full``."""
+    """Diary weeks, newest first: a digest each, or everything with ``full``. A line that wraps
+    goes on under its text, not under its label."""
+    from rich.console import Group
+
     from .terminal import Text
 
-    blocks = []
+    parts: list = []
     for listed in found:
         e = listed.entry
         head = Text.assemble((f"Week {e.week}", "bold cyan"), f"  {e.start} to {e.end}")
@@ -25,30 +28,43 @@ def entries_view(found: list[Listed], full: bool = False):
             head.append(f"  {e.step}", "italic")
         if e.tags:
             head.append("  " + " ".join(f"#{t}" for t in e.tags), "magenta")
-        lines = [head]
+        rows = []
         if e.concepts:
-            lines.append(Text.assemble(("  Concepts: ", "bold"), "; ".join(e.concepts)))
+            rows.append((Text("  Concepts: ", "bold"), Text("; ".join(e.concepts))))
         for x in e.experiments:
-            line = Text.assemble(("  Experiment: ", "bold"), x.text)
+            line = Text(x.text)
             if x.result:
                 line.append(f" → {x.result}")
             if x.metric:
                 line.append(f" ({x.metric}: {x.value})", "dim")
-            lines.append(line)
+            rows.append((Text("  Experiment: ", "bold"), line))
         for q in listed.questions:
-            line = Text.assemble(("  Question ", "bold"), (f"q{q['id']}", "cyan"), ": ", q["text"])
+            line = Text.assemble((f"q{q['id']}", "cyan"), ": ", q["text"])
             if q["answer"]:
                 line.append(f"  answered {q['answered_on']}", "green")
                 if full:
                     line.append(f": {q['answer']}")
-            lines.append(line)
+            rows.append((Text("  Question ", "bold"), line))
         if e.text:
             text = e.text if full else e.text.split("\n", 1)[0] + (" …" if "\n" in e.text else "")
-            lines.append(Text.assemble(("  Notes: ", "bold"), text))
+            rows.append((Text("  Notes: ", "bold"), Text(text)))
         if full and (listed.about or e.refs):
-            lines.append(Text.assemble(("  About: ", "bold"), ", ".join(listed.about or e.refs)))
-        blocks.append(Text("\n").join(lines))
-    return Text("\n\n").join(blocks)
+            rows.append((Text("  About: ", "bold"), Text(", ".join(listed.about or e.refs))))
+        if parts:
+            parts.append(Text())
+        parts += [head, *(_hanging(label, text) for label, text in rows)]
+    return Group(*parts)
+
+
+def _hanging(label, text):
+    """``label`` then ``text``, whose wrapped lines go on under the text, not under the label."""
+    from rich.table import Table
+
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(label, text)
+    return grid
 
 
 def no_entries(week: int | None, filtered: bool) -> str:
@@ -58,23 +74,30 @@ def no_entries(week: int | None, filtered: bool) -> str:
 
 
 def questions_view(found: list[Question], ages: dict[str, str]):
-    """Questions with their age, id and week; an answer under each answered one."""
+    """Questions with their age, id and week; an answer under each answered one. A question that
+    wraps goes on under its text."""
+    from rich.table import Table
+
     from ..urls import shown_url
     from .terminal import Text
 
-    lines = []
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(no_wrap=True)  # id and age
+    grid.add_column(no_wrap=True)  # week
+    grid.add_column(overflow="fold")
     for q in found:
-        line = Text.assemble((q.id.ljust(5), "cyan"), f"{ages[q.id]:>5}  ", (f"week {q.week}  ", "dim"), q.text)
+        grid.add_row(
+            Text.assemble((q.id.ljust(5), "cyan"), f"{ages[q.id]:>5}"), Text(f"week {q.week}", "dim"), Text(q.text)
+        )
         if q.answer:
-            line.append(f"\n{'':12}answered {q.answered_on}: ", "green")
-            line.append(q.answer)
+            line = Text.assemble((f"answered {q.answered_on}: ", "green"), q.answer)
             if q.answered_by or q.link:
                 shown = (q.answered_by, q.link and shown_url(q.link))
                 line.append(f" ({', '.join(x for x in shown if x)})", "dim")
+            grid.add_row("", "", line)
         if q.set_aside:
-            line.append(f"\n{'':12}set aside: its line was taken out of its note", "dim")
-        lines.append(line)
-    return Text("\n").join(lines)
+            grid.add_row("", "", Text("set aside: its line was taken out of its note", "dim"))
+    return grid
 
 
 def no_questions(everything: bool) -> str:
