@@ -20,7 +20,7 @@ from ..errors import DiaryError
 from ..files import atomic_write, digest
 from ..store import diary as store
 from ..store import items as store_items
-from ..store.connection import transaction
+from ..store.connection import savepoint, transaction
 from ..store.diary import NoteFile, StoredQuestion
 from ..workspace import Workspace
 from .entries import additions, blank, load, merge, store_entry
@@ -273,21 +273,16 @@ def _read_back(db: sqlite3.Connection, ws: Workspace, arrived: list[_Arrived], r
     are taken back, the notes before it are saved, and the failure is raised."""
     failed = None
     with transaction(db):
-        pending = getattr(db, "pending", [])  # the records the transaction will write
         for note in arrived:
-            db.execute("SAVEPOINT note")
-            queued = len(pending)
             try:
-                if note.entry is None:
-                    _record(db, note.name, note.known.week, note.path, note.data, note.known.written)
-                else:
-                    _take_in(db, ws, note, report)
-            except BaseException as exc:
-                db.execute("ROLLBACK TO note")
-                del pending[queued:]
+                with savepoint(db):
+                    if note.entry is None:
+                        _record(db, note.name, note.known.week, note.path, note.data, note.known.written)
+                    else:
+                        _take_in(db, ws, note, report)
+            except BaseException as exc:  # the notes before it are committed; then it is raised
                 failed = exc
                 break
-            db.execute("RELEASE note")
     if failed is not None:
         raise failed
 

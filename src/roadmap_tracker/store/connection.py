@@ -217,6 +217,23 @@ def set_aside(path: Path, why: str) -> Path:
 
 
 @contextmanager
+def savepoint(db: sqlite3.Connection) -> Iterator[None]:
+    """A part of the caller's transaction that is taken back alone when it fails: the rows it
+    changed and the history records it queued; what came before it in the transaction stays."""
+    pending = getattr(db, "pending", [])  # the records the transaction will write
+    queued = len(pending)
+    db.execute("SAVEPOINT part")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK TO part")
+        db.execute("RELEASE part")
+        del pending[queued:]
+        raise
+    db.execute("RELEASE part")
+
+
+@contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction, taken before reading what it changes."""
     path = getattr(db, "path", None)
