@@ -136,6 +136,22 @@ def momentum(
     return m._replace(pace=pace, forecast=as_of + timedelta(days=math.ceil((total - done) / pace * 7)))
 
 
+def heatmap_months(end: date, week_starts: str = "monday", weeks: int = 26) -> list[tuple[int, str]]:
+    """(column, month) for the months named above ``heatmap``'s columns: a month is named where its
+    first week starts, when its name fits before the next one's (a name takes two columns)."""
+    first = week_start(end, week_starts) - timedelta(weeks=weeks - 1)
+    starts = [
+        col
+        for col in range(weeks)
+        if col == 0 or (first + timedelta(weeks=col)).month != (first + timedelta(weeks=col - 1)).month
+    ]
+    return [
+        (col, (first + timedelta(weeks=col)).strftime("%b"))
+        for n, col in enumerate(starts)
+        if not (n + 1 < len(starts) and starts[n + 1] - col < 2)
+    ]
+
+
 def heatmap(days: dict[date, int], end: date, week_starts: str = "monday", weeks: int = 26) -> list[list[int | None]]:
     """7 rows (weekdays, from the roadmap's first) by ``weeks`` columns ending with the week of
     ``end``; each cell the day's activity, None for days after ``end``."""

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..dates import week_start
-from ..progress.momentum import heatmap
+from ..progress.momentum import heatmap, heatmap_months
 from .progress import streak_text
 from .report import level
 from .visible import visible_line
@@ -161,16 +161,7 @@ def _calendar(root: ET.Element, grid: list[list[int | None]], end: date, week_st
     as `roadmap report` draws them in the terminal; returns where the card continues below."""
     most = max((c for row in grid for c in row if c), default=0)
     first = week_start(end, week_starts) - timedelta(weeks=WEEKS - 1)
-    months = [
-        col
-        for col in range(WEEKS)
-        if col == 0 or (first + timedelta(weeks=col)).month != (first + timedelta(weeks=col - 1)).month
-    ]
-    for n, col in enumerate(months):
-        # A month is named where its first week starts, when the name fits before the next one.
-        if n + 1 < len(months) and months[n + 1] - col < 2:
-            continue
-        month = (first + timedelta(weeks=col)).strftime("%b")
+    for col, month in heatmap_months(end, week_starts, WEEKS):
         _text(root, CALENDAR_X + col * (CELL + GAP), top - 4, month, "tiny muted")
     calendar = ET.SubElement(root, "g", {"class": "calendar"})
     for row, cells in enumerate(grid):

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..dates import week_start
-from ..progress.momentum import heatmap
+from ..progress.momentum import heatmap, heatmap_months
 from ..urls import shown_url
 from .markdown import markdown_escape as esc
 from .markdown import markdown_link
@@ -43,18 +43,8 @@ def heatmap_view(days: dict[date, int], end: date, week_starts: str = "monday", 
     most = max((c for row in grid for c in row if c), default=0)
     first = week_start(end, week_starts) - timedelta(weeks=weeks - 1)
     header = [" "] * (4 + 2 * weeks)
-    starts = [
-        col
-        for col in range(weeks)
-        if col == 0 or (first + timedelta(weeks=col)).month != (first + timedelta(weeks=col - 1)).month
-    ]
-    for n, col in enumerate(starts):
-        # A month is named where its first week starts, when the name fits before the next one:
-        # three letters and a space take two columns.
-        if n + 1 < len(starts) and starts[n + 1] - col < 2:
-            continue
-        at = 4 + 2 * col
-        header[at : at + 3] = list((first + timedelta(weeks=col)).strftime("%b"))
+    for col, month in heatmap_months(end, week_starts, weeks):  # three letters and a space: two columns
+        header[4 + 2 * col : 4 + 2 * col + 3] = list(month)
     lines = [Line.of("".join(header).rstrip())]
     for row in range(7):
         day = first + timedelta(days=row)
