@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -15,6 +16,7 @@ from ..workspace import Workspace, db_override, locate, target_root
 # What the date parser reads (dates.parse_date), for the help of every date option; one line
 # beside `-d, --date DATE` at 80 columns.
 DATE_FORMS = "2026-11-20, March 3, yesterday, -3d, 2w ago, last monday…"
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
 class TextFormat(StrEnum):

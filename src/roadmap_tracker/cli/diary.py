@@ -7,7 +7,7 @@ import typer
 
 from ..render import output
 from . import complete
-from .context import DATE_FORMS, day, open_store, optional_day, page
+from .context import DATE_FORMS, JsonOpt, day, open_store, optional_day, page
 
 app = typer.Typer()
 
@@ -17,7 +17,6 @@ WeekOpt = Annotated[
 DateOpt = Annotated[
     Optional[str], typer.Option("--date", "-d", metavar="DATE", help=f"A day in the week: {DATE_FORMS}")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 Many = list[str]
 
 

@@ -7,7 +7,7 @@ import typer
 
 from ..render import output
 from . import complete
-from .context import DATE_FORMS, day, open_store, page
+from .context import DATE_FORMS, JsonOpt, day, open_store, page
 
 app = typer.Typer()
 
@@ -25,7 +25,6 @@ ItemsArg = Annotated[
         autocompletion=complete.items,
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
 @app.command()

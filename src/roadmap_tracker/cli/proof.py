@@ -7,7 +7,7 @@ import typer
 
 from ..render import output
 from . import complete
-from .context import TextFormat, open_store
+from .context import JsonOpt, TextFormat, open_store
 
 app = typer.Typer()
 
@@ -30,7 +30,6 @@ KindOpt = Annotated[
         autocompletion=complete.kinds,
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
 def _item(db, text: str):
